@@ -43,12 +43,12 @@ type Metadata struct {
 
 // Operation is an API action.
 type Operation struct {
-	Name          string    `json:"name"`
-	Input         *ShapeRef `json:"input"`
-	Output        *ShapeRef `json:"output"`
+	Name          string     `json:"name"`
+	Input         *ShapeRef  `json:"input"`
+	Output        *ShapeRef  `json:"output"`
 	Errors        []ShapeRef `json:"errors"`
-	Documentation string    `json:"documentation"`
-	Deprecated    bool      `json:"deprecated"`
+	Documentation string     `json:"documentation"`
+	Deprecated    bool       `json:"deprecated"`
 
 	// Method is the boto3 method name; filled by Load.
 	Method string `json:"-"`

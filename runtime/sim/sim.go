@@ -52,9 +52,9 @@ func New(cfg Config) *Sim {
 		cfg.Seed = DefaultSeed
 	}
 	return &Sim{
-		start:    cfg.Start.UTC(),
-		rand:     rand.New(rand.NewPCG(cfg.Seed, 0x65637362_6f78)), // "ecsbox"
-		seed:     cfg.Seed,
+		start: cfg.Start.UTC(),
+		rand:  rand.New(rand.NewPCG(cfg.Seed, 0x65637362_6f78)), // "ecsbox"
+		seed:  cfg.Seed,
 	}
 }
 
