@@ -76,3 +76,10 @@ func ToFloat64(p *float64) float64 {
 	}
 	return *p
 }
+
+// CallerARN is the identity that calls the APIs in ecsbox: the account's
+// root user (what sts get-caller-identity shows for root credentials). It
+// appears where AWS records who made a change, e.g. registeredBy.
+func (id Identity) CallerARN() string {
+	return "arn:aws:iam::" + id.AccountID + ":root"
+}
