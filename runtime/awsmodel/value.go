@@ -78,6 +78,8 @@ func pythonType(v any) string {
 		return "<class 'list'>"
 	case Map:
 		return "<class 'dict'>"
+	case Foreign:
+		return "<class '" + v.(Foreign).Type + "'>"
 	}
 	return fmt.Sprintf("<class '%T'>", v)
 }
@@ -123,6 +125,15 @@ func pythonRepr(v any) string {
 			parts[i] = pythonRepr(e.Key) + ": " + pythonRepr(e.Value)
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
+	case Foreign:
+		return x.Repr
 	}
 	return fmt.Sprint(v)
+}
+
+// Foreign is a value that has no JSON form (a function, a module): it
+// reaches the validator only to be reported as the wrong type.
+type Foreign struct {
+	Type string // the value's type name, e.g. "function"
+	Repr string // how the value prints
 }

@@ -1,0 +1,223 @@
+package builtins
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+
+	"github.com/ecsbox/ecsbox/runtime/awsmodel"
+)
+
+// doc documents one of ecsbox's own builtins (the AWS ones are documented
+// by their model).
+type doc struct {
+	signature string
+	params    []string
+	text      string
+}
+
+// docs are the help texts of the sandbox's own builtins, by builtin name.
+var docs = map[string]doc{
+	"catch": {"catch(fn, *args, **kwargs)", nil,
+		"Calls fn(*args, **kwargs). Returns None if it succeeds, or the error it raised as a\n" +
+			"string: \"Code: message\" for AWS errors (e.g. \"ClientException: Too many containers.\"),\n" +
+			"the message otherwise. A timeout, an interrupt or the step limit is never caught."},
+	"fail": {"fail(*args, sep=\" \")", nil, "Stops the script with an error made of args."},
+	"read_file": {"read_file(path)", []string{"path"},
+		"Returns the contents of a file as a string. The path is relative to the file that\n" +
+			"calls read_file, and must stay inside the script's directory tree (the working\n" +
+			"directory in the REPL)."},
+	"help": {"help(x)", []string{"x"}, "Prints the documentation of a builtin function or module."},
+	"sim.now": {"sim.now()", nil,
+		"Returns the simulated time as a timestamp string (\"2025-01-01T00:00:00.000Z\"), the\n" +
+			"form every API timestamp takes, so it compares with createdAt and friends. The clock\n" +
+			"starts at 2025-01-01T00:00:00Z. time.now() returns the same instant as a time value."},
+	"sim.advance": {"sim.advance(duration)", []string{"duration"},
+		"Runs the simulation for duration (\"90s\", \"15m\", \"2h\", a time.duration, or seconds):\n" +
+			"everything due in that window happens, in order. Returns the new sim.now(). Nothing\n" +
+			"sleeps: hours pass in milliseconds. Ctrl-C in the REPL stops a long advance."},
+	"sim.run_until": {"sim.run_until(fn, timeout=\"10m\")", []string{"fn", "timeout"},
+		"Advances event by event until fn() returns a true value, and returns sim.now().\n" +
+			"Fails, naming the timeout, if fn() is still false after timeout of simulated time."},
+	"sim.events": {"sim.events(since=None, service=None)", []string{"since", "service"},
+		"Returns the timeline as a list of dicts {time, service, kind, resource, message},\n" +
+			"oldest first; since (a timestamp) and service (\"ecs\", ...) narrow it."},
+	"sim.timeline": {"sim.timeline(since=None, service=None)", []string{"since", "service"},
+		"Prints the timeline, one line per event, with its simulated time."},
+	"assert.eq": {"assert.eq(got, want, msg=\"\")", []string{"got", "want", "msg"}, "Fails unless got == want."},
+	"assert.ne": {"assert.ne(got, want, msg=\"\")", []string{"got", "want", "msg"}, "Fails if got == want."},
+	"assert.true": {"assert.true(cond, msg=\"assertion failed\")", []string{"cond", "msg"}, "Fails unless cond is true."},
+	"assert.fails": {"assert.fails(fn, pattern)", []string{"fn", "pattern"},
+		"Calls fn() and fails unless it raises an error whose text (as catch() shows it)\n" +
+			"matches the regular expression pattern. Returns that text."},
+}
+
+// moduleDocs introduce the non-AWS modules.
+var moduleDocs = map[string]string{
+	"sim":    "The simulation: its virtual clock and timeline. sim.seed is the run's seed; sim.args the script's arguments.",
+	"assert": "Assertions for scripts and tests.",
+	"json":   "go.starlark.net's json module: encode, decode, indent, encode_indent. encode sorts dict keys.",
+	"math":   "go.starlark.net's math module: ceil, floor, sqrt, pow, log, pi, e, ...",
+	"time":   "go.starlark.net's time module; time.now() is the simulated clock, not the wall clock.",
+}
+
+// ParamNames returns the keyword parameter names of a builtin (the request
+// members of an AWS action), for completion.
+func ParamNames(in *Interp, v starlark.Value) []string {
+	b, ok := v.(*starlark.Builtin)
+	if !ok {
+		return nil
+	}
+	if op, _, ok := in.awsOperation(b.Name()); ok {
+		m := awsmodel.MustLoad(strings.SplitN(b.Name(), ".", 2)[0])
+		return m.InputShape(op).Members.Names()
+	}
+	return docs[b.Name()].params
+}
+
+// awsOperation finds the AWS operation behind a builtin name like
+// "ecs.run_task".
+func (in *Interp) awsOperation(name string) (*awsmodel.Operation, *awsModule, bool) {
+	module, method, ok := strings.Cut(name, ".")
+	if !ok {
+		return nil, nil, false
+	}
+	m, ok := in.predeclared[module].(*awsModule)
+	if !ok {
+		return nil, nil, false
+	}
+	op, ok := m.operation(method)
+	return op, m, ok
+}
+
+// help implements help(x).
+func (in *Interp) help(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &x); err != nil {
+		return nil, err
+	}
+	thread.Print(thread, strings.TrimRight(in.helpText(x), "\n"))
+	return starlark.None, nil
+}
+
+func (in *Interp) helpText(x starlark.Value) string {
+	switch v := x.(type) {
+	case *starlark.Builtin:
+		if op, m, ok := in.awsOperation(v.Name()); ok {
+			return in.awsHelp(m, op)
+		}
+		if d, ok := docs[v.Name()]; ok {
+			return d.signature + "\n\n" + d.text
+		}
+		return v.Name() + ": a Starlark built-in function (see the Starlark spec)"
+	case *awsModule:
+		return in.awsModuleHelp(v)
+	case *starlarkstruct.Module:
+		var b strings.Builder
+		fmt.Fprintf(&b, "module %s: %s\n\n", v.Name, moduleDocs[v.Name])
+		names := make([]string, 0, len(v.Members))
+		for name := range v.Members {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if d, ok := docs[v.Name+"."+name]; ok {
+				fmt.Fprintf(&b, "  %s\n", d.signature)
+			} else {
+				fmt.Fprintf(&b, "  %s.%s\n", v.Name, name)
+			}
+		}
+		return b.String()
+	case *starlark.Function:
+		return fmt.Sprintf("%s: a function defined at %s", v.Name(), v.Position())
+	}
+	return fmt.Sprintf("%s: a value of type %s", x.String(), x.Type())
+}
+
+func (in *Interp) awsHelp(m *awsModule, op *awsmodel.Operation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s.%s(**kwargs): %s %s", m.svc.Module, op.Method, m.svc.Title, op.Name)
+	if _, ok := m.implemented(op); !ok {
+		b.WriteString(" (ecsbox does not simulate it yet)")
+	}
+	b.WriteString("\n\n")
+	b.WriteString(awsmodel.DocText(op.Documentation, 88))
+	b.WriteString("\n\nParameters (the request members):\n")
+	input := m.model.InputShape(op)
+	if len(input.Members) == 0 {
+		b.WriteString("  none\n")
+	}
+	for _, mem := range input.Members {
+		shape := m.model.Shape(mem.Shape)
+		req := ""
+		if input.IsRequired(mem.Name) {
+			req = ", required"
+		}
+		fmt.Fprintf(&b, "  %s (%s%s)", mem.Name, typeName(m.model, shape), req)
+		if s := awsmodel.FirstSentence(mem.Documentation); s != "" {
+			fmt.Fprintf(&b, ": %s", s)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\nReturns the %s response as a dict.\nAWS API reference: %s\n", op.Name, m.svc.APIReference(op.Name))
+	return b.String()
+}
+
+// typeName describes a shape in the words of Starlark values.
+func typeName(m *awsmodel.Model, s *awsmodel.Shape) string {
+	if s == nil {
+		return "any"
+	}
+	switch s.Type {
+	case "structure", "map":
+		return "dict"
+	case "list":
+		return "list of " + typeName(m, m.Shape(s.Member.Shape))
+	case "integer", "long":
+		return "int"
+	case "double", "float":
+		return "float"
+	case "boolean":
+		return "bool"
+	case "timestamp":
+		return "timestamp"
+	case "blob":
+		return "bytes"
+	case "string":
+		if len(s.Enum) > 0 && len(s.Enum) <= 6 {
+			return "string: " + strings.Join(s.Enum, " | ")
+		}
+		return "string"
+	}
+	return s.Type
+}
+
+func (in *Interp) awsModuleHelp(m *awsModule) string {
+	if err := m.load(); err != nil {
+		return err.Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "module %s: %s, as boto3's %q client. Call the functions with keyword\narguments named as the API request members; each returns the response as a dict.\n\n", m.svc.Module, m.svc.Title, m.svc.Module)
+	var simulated, other []string
+	for _, name := range m.model.Methods() {
+		op, _ := m.model.Method(name)
+		if _, ok := m.implemented(op); ok {
+			simulated = append(simulated, name)
+		} else {
+			other = append(other, name)
+		}
+	}
+	fmt.Fprintf(&b, "Simulated (%d):\n", len(simulated))
+	for _, name := range simulated {
+		op, _ := m.model.Method(name)
+		fmt.Fprintf(&b, "  %-40s %s\n", name, awsmodel.FirstSentence(op.Documentation))
+	}
+	if len(simulated) == 0 {
+		b.WriteString("  none yet\n")
+	}
+	fmt.Fprintf(&b, "\nNot simulated yet (%d): they fail with NotSimulated. help(%s.<name>) documents any of them.\n", len(other), m.svc.Module)
+	return b.String()
+}
