@@ -47,8 +47,8 @@ var docs = map[string]doc{
 			"oldest first; since (a timestamp) and service (\"ecs\", ...) narrow it."},
 	"sim.timeline": {"sim.timeline(since=None, service=None)", []string{"since", "service"},
 		"Prints the timeline, one line per event, with its simulated time."},
-	"assert.eq": {"assert.eq(got, want, msg=\"\")", []string{"got", "want", "msg"}, "Fails unless got == want."},
-	"assert.ne": {"assert.ne(got, want, msg=\"\")", []string{"got", "want", "msg"}, "Fails if got == want."},
+	"assert.eq":   {"assert.eq(got, want, msg=\"\")", []string{"got", "want", "msg"}, "Fails unless got == want."},
+	"assert.ne":   {"assert.ne(got, want, msg=\"\")", []string{"got", "want", "msg"}, "Fails if got == want."},
 	"assert.true": {"assert.true(cond, msg=\"assertion failed\")", []string{"cond", "msg"}, "Fails unless cond is true."},
 	"assert.fails": {"assert.fails(fn, pattern)", []string{"fn", "pattern"},
 		"Calls fn() and fails unless it raises an error whose text (as catch() shows it)\n" +
