@@ -176,3 +176,6 @@ func omitsZero(f reflect.StructField) bool {
 	}
 	return false
 }
+
+// fromGoValue converts any Go value of the runtime's API shapes.
+func fromGoValue(v any) starlark.Value { return fromGo(reflect.ValueOf(v)) }

@@ -191,6 +191,11 @@ func (in *Interp) ExecFile(ctx context.Context, path string) (starlark.StringDic
 	if err != nil {
 		return nil, err
 	}
+	// The script counts as loading while it runs, so a file that loads it
+	// back is reported as a cycle.
+	if rel, err := filepath.Rel(in.cfg.Dir, path); err == nil {
+		in.loads[filepath.ToSlash(rel)] = nil
+	}
 	thread := in.newThread(path)
 	defer in.watch(ctx, thread)()
 	globals, err := starlark.ExecFileOptions(FileOptions, thread, filepath.ToSlash(path), src, in.predeclared)
@@ -267,7 +272,7 @@ func (e *LimitError) Unwrap() error { return e.Err }
 // FormatError renders an error for a user. A runtime error starts with
 // "file:line:col: message" at the innermost line of the script (inside a
 // load()ed file if that is where it happened), then the Starlark backtrace,
-// then the backtrace inside each loaded file involved. Syntax and resolve
+// then, for an error inside a load()ed file, the backtrace there. Syntax and resolve
 // errors are "file:line:col: message", one line each.
 func FormatError(err error) string {
 	var evals []*starlark.EvalError
@@ -295,11 +300,10 @@ func FormatError(err error) string {
 			break
 		}
 	}
-	for i, ev := range evals {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(ev.Backtrace())
+	b.WriteString(evals[0].Backtrace())
+	if len(evals) > 1 {
+		b.WriteString("\n")
+		b.WriteString(inner.Backtrace())
 	}
 	return b.String()
 }

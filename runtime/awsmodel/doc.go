@@ -11,6 +11,7 @@ var (
 	itemTag      = regexp.MustCompile(`(?i)<li[^>]*>`)
 	anyTag       = regexp.MustCompile(`<[^>]+>`)
 	spaces       = regexp.MustCompile(`[ \t\r\n]+`)
+	emptyItem    = regexp.MustCompile(`- [ \t\r\n]+`)
 )
 
 // DocText turns a model documentation string (HTML) into plain paragraphs,
@@ -19,6 +20,7 @@ func DocText(doc string, width int) string {
 	doc = itemTag.ReplaceAllString(doc, "\n\n- ")
 	doc = paragraphTag.ReplaceAllString(doc, "\n\n")
 	doc = anyTag.ReplaceAllString(doc, "")
+	doc = emptyItem.ReplaceAllString(doc, "- ")
 	var out []string
 	for _, para := range strings.Split(doc, "\n\n") {
 		para = strings.TrimSpace(spaces.ReplaceAllString(html.UnescapeString(para), " "))
