@@ -116,6 +116,11 @@ func New(cfg Config) (*Interp, error) {
 		ctx:     context.Background(),
 	}
 	in.predeclared = in.makePredeclared()
+	// REPL statements see the predeclared names as globals (as in
+	// go.starlark.net's own REPL), so a session may also rebind them.
+	for name, v := range in.predeclared {
+		in.globals[name] = v
+	}
 	return in, nil
 }
 
@@ -128,7 +133,8 @@ func (in *Interp) Cloud() *runtime.Cloud { return in.cloud }
 // Predeclared returns the names every script starts with.
 func (in *Interp) Predeclared() starlark.StringDict { return in.predeclared }
 
-// Globals returns the REPL's global variables.
+// Globals returns the REPL's global variables, which start as a copy of
+// the predeclared names.
 func (in *Interp) Globals() starlark.StringDict { return in.globals }
 
 func (in *Interp) makePredeclared() starlark.StringDict {
@@ -191,14 +197,22 @@ func (in *Interp) ExecFile(ctx context.Context, path string) (starlark.StringDic
 	if err != nil {
 		return nil, err
 	}
+	return in.ExecSource(ctx, path, src)
+}
+
+// ExecSource runs src as the script called filename, which load() and
+// read_file() resolve paths against (relative to Config.Dir's parent, as
+// ExecFile's path is).
+func (in *Interp) ExecSource(ctx context.Context, filename string, src []byte) (starlark.StringDict, error) {
+	filename = filepath.ToSlash(filename)
 	// The script counts as loading while it runs, so a file that loads it
 	// back is reported as a cycle.
-	if rel, err := filepath.Rel(in.cfg.Dir, path); err == nil {
+	if rel, err := filepath.Rel(in.cfg.Dir, filename); err == nil {
 		in.loads[filepath.ToSlash(rel)] = nil
 	}
-	thread := in.newThread(path)
+	thread := in.newThread(filename)
 	defer in.watch(ctx, thread)()
-	globals, err := starlark.ExecFileOptions(FileOptions, thread, filepath.ToSlash(path), src, in.predeclared)
+	globals, err := starlark.ExecFileOptions(FileOptions, thread, filename, src, in.predeclared)
 	return globals, in.explain(ctx, err)
 }
 
@@ -210,7 +224,7 @@ func (in *Interp) ExecChunk(ctx context.Context, f *syntax.File) (starlark.Value
 	defer in.watch(ctx, thread)()
 	if len(f.Stmts) == 1 {
 		if expr, ok := f.Stmts[0].(*syntax.ExprStmt); ok {
-			v, err := starlark.EvalExprOptions(f.Options, thread, expr.X, in.globalsAndPredeclared())
+			v, err := starlark.EvalExprOptions(f.Options, thread, expr.X, in.globals)
 			if err != nil {
 				return nil, in.explain(ctx, err)
 			}
@@ -222,18 +236,6 @@ func (in *Interp) ExecChunk(ctx context.Context, f *syntax.File) (starlark.Value
 	}
 	err := starlark.ExecREPLChunk(f, thread, in.globals)
 	return starlark.None, in.explain(ctx, err)
-}
-
-// globalsAndPredeclared is the environment of a REPL expression.
-func (in *Interp) globalsAndPredeclared() starlark.StringDict {
-	env := make(starlark.StringDict, len(in.predeclared)+len(in.globals))
-	for k, v := range in.predeclared {
-		env[k] = v
-	}
-	for k, v := range in.globals {
-		env[k] = v
-	}
-	return env
 }
 
 // ParseChunk reads one REPL statement, pulling further lines from readline

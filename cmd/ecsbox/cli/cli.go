@@ -44,10 +44,13 @@ Flags (run only):
 // returns the exit status: 0 on success, 1 when a script fails, 2 for a
 // usage error.
 func Main(args []string) int {
-	return main(args, os.Stdin, os.Stdout, os.Stderr)
+	return Run(args, os.Stdin, os.Stdout, os.Stderr)
 }
 
-func main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// Run is Main with its input and outputs given: the REPL reads stdin (a
+// terminal only when it is os.Stdin), and everything printed goes to stdout
+// and stderr.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "run":

@@ -63,7 +63,7 @@ func TestComplete(t *testing.T) {
 
 func TestPipedREPL(t *testing.T) {
 	var out, errOut bytes.Buffer
-	code := main(nil, strings.NewReader("x = 20\nprint(x + 22)\n"), &out, &errOut)
+	code := Run(nil, strings.NewReader("x = 20\nprint(x + 22)\n"), &out, &errOut)
 	if code != 0 || out.String() != "42\n" || errOut.Len() != 0 {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
 	}
@@ -71,7 +71,7 @@ func TestPipedREPL(t *testing.T) {
 
 func TestIncompleteStatementAtEOF(t *testing.T) {
 	var out, errOut bytes.Buffer
-	code := main(nil, strings.NewReader("def f():\n    return (1 +\n"), &out, &errOut)
+	code := Run(nil, strings.NewReader("def f():\n    return (1 +\n"), &out, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "<stdin>:") {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
 	}
@@ -101,7 +101,7 @@ func BenchmarkRunEmptyScript(b *testing.B) {
 	}
 	var out, errOut bytes.Buffer
 	for i := 0; i < b.N; i++ {
-		if code := main([]string{"run", path}, nil, &out, &errOut); code != 0 {
+		if code := Run([]string{"run", path}, nil, &out, &errOut); code != 0 {
 			b.Fatalf("exit %d: %s", code, errOut.String())
 		}
 	}
