@@ -112,7 +112,7 @@ func (in *Interp) helpText(x starlark.Value) string {
 		if d, ok := docs[v.Name()]; ok {
 			return d.signature + "\n\n" + d.text
 		}
-		return v.Name() + ": a Starlark built-in function (see the Starlark spec)"
+		return in.libraryHelp(v)
 	case *awsModule:
 		return in.awsModuleHelp(v)
 	case *starlarkstruct.Module:
@@ -220,4 +220,25 @@ func (in *Interp) awsModuleHelp(m *awsModule) string {
 	}
 	fmt.Fprintf(&b, "\nNot simulated yet (%d): they fail with NotSimulated. help(%s.<name>) documents any of them.\n", len(other), m.svc.Module)
 	return b.String()
+}
+
+// libraryHelp points at the documentation of the functions ecsbox takes
+// from go.starlark.net: its json, math and time modules, and the Starlark
+// language's own built-ins (len, print, sorted, ...).
+func (in *Interp) libraryHelp(b *starlark.Builtin) string {
+	for _, module := range []string{"json", "math", "time"} {
+		m := in.predeclared[module].(*starlarkstruct.Module)
+		for name, member := range m.Members {
+			if member == starlark.Value(b) {
+				if module == "time" && name == "now" {
+					return "time.now(): the simulated time (not the wall clock), as a time value; sim.now() gives it as a timestamp string."
+				}
+				return fmt.Sprintf("%s.%s: a function of go.starlark.net's %s module.\nDocumentation: https://pkg.go.dev/go.starlark.net/lib/%s", module, name, module, module)
+			}
+		}
+	}
+	if b.Receiver() != nil {
+		return fmt.Sprintf("%s: a method of %s values (see the Starlark spec).\nDocumentation: https://github.com/google/starlark-go/blob/master/doc/spec.md#built-in-methods", b.Name(), b.Receiver().Type())
+	}
+	return fmt.Sprintf("%s: a built-in function of the Starlark language.\nDocumentation: https://github.com/google/starlark-go/blob/master/doc/spec.md#%s", b.Name(), b.Name())
 }
