@@ -215,22 +215,18 @@ func (e *ECS) ListTaskDefinitions(in *ListTaskDefinitionsRequest) (*ListTaskDefi
 			return nil, enumError("sort", *in.Sort, []string{SortOrderASC, SortOrderDESC})
 		}
 	}
-	type item struct {
-		family string
-		rev    int
-	}
-	var items []item
+	var items []tdItem
 	for _, fam := range e.families {
 		if in.FamilyPrefix != nil && fam.name != *in.FamilyPrefix {
 			continue
 		}
 		for _, rec := range fam.revisions {
 			if rec.status() == status {
-				items = append(items, item{fam.name, *rec.def.Revision})
+				items = append(items, tdItem{fam.name, *rec.def.Revision})
 			}
 		}
 	}
-	less := func(a, b item) bool {
+	less := func(a, b tdItem) bool {
 		if a.family != b.family {
 			return a.family < b.family
 		}
@@ -246,12 +242,13 @@ func (e *ECS) ListTaskDefinitions(in *ListTaskDefinitionsRequest) (*ListTaskDefi
 	for i, it := range items {
 		keys[i] = it.family + ":" + strconv.Itoa(it.rev)
 	}
+	// after reports whether key a comes after key b in the listing order.
 	after := func(a, b string) bool {
 		ia, ib := splitKey(a), splitKey(b)
 		if desc {
-			return less(item(ib), item(ia))
+			return less(ia, ib)
 		}
-		return less(item(ia), item(ib))
+		return less(ib, ia)
 	}
 	page, next, err := paginate("ListTaskDefinitions", keys, in.MaxResults, in.NextToken, after)
 	if err != nil {
@@ -265,16 +262,16 @@ func (e *ECS) ListTaskDefinitions(in *ListTaskDefinitionsRequest) (*ListTaskDefi
 }
 
 // splitKey splits a "family:revision" page key.
-func splitKey(k string) struct {
-	family string
-	rev    int
-} {
+func splitKey(k string) tdItem {
 	f, r, _ := strings.Cut(k, ":")
 	n, _ := strconv.Atoi(r)
-	return struct {
-		family string
-		rev    int
-	}{f, n}
+	return tdItem{f, n}
+}
+
+// tdItem is a revision in a ListTaskDefinitions listing.
+type tdItem struct {
+	family string
+	rev    int
 }
 
 // ListTaskDefinitionFamilies lists family names starting with familyPrefix,

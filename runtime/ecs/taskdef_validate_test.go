@@ -37,9 +37,13 @@ func TestRegisterRefusals(t *testing.T) {
 			"1 validation error detected: Value 'none' at 'pidMode' failed to satisfy constraint: Member must satisfy enum value set: [host, task]"},
 		{"bad ipc mode", nil, func(in *RegisterTaskDefinitionRequest) { in.IpcMode = aws.String("shared") }, IPE,
 			"1 validation error detected: Value 'shared' at 'ipcMode' failed to satisfy constraint: Member must satisfy enum value set: [host, task, none]"},
-		{"bad cpu architecture", nil, func(in *RegisterTaskDefinitionRequest) { in.RuntimePlatform = &RuntimePlatform{CpuArchitecture: aws.String("RISCV")} }, IPE,
+		{"bad cpu architecture", nil, func(in *RegisterTaskDefinitionRequest) {
+			in.RuntimePlatform = &RuntimePlatform{CpuArchitecture: aws.String("RISCV")}
+		}, IPE,
 			"1 validation error detected: Value 'RISCV' at 'runtimePlatform.cpuArchitecture' failed to satisfy constraint: Member must satisfy enum value set: [X86_64, ARM64]"},
-		{"bad os family", nil, func(in *RegisterTaskDefinitionRequest) { in.RuntimePlatform = &RuntimePlatform{OperatingSystemFamily: aws.String("MACOS")} }, IPE,
+		{"bad os family", nil, func(in *RegisterTaskDefinitionRequest) {
+			in.RuntimePlatform = &RuntimePlatform{OperatingSystemFamily: aws.String("MACOS")}
+		}, IPE,
 			"1 validation error detected: Value 'MACOS' at 'runtimePlatform.operatingSystemFamily' failed to satisfy constraint: Member must satisfy enum value set: [" + strings.Join(osFamilies, ", ") + "]"},
 		{"too many tags", nil, func(in *RegisterTaskDefinitionRequest) {
 			for i := range 51 {
@@ -51,7 +55,9 @@ func TestRegisterRefusals(t *testing.T) {
 			in.Tags = []Tag{{Key: aws.String("k"), Value: aws.String(strings.Repeat("v", 257))}}
 		}, IPE, "Tag values must be at most 256 characters."},
 		{"aws: tag", nil, func(in *RegisterTaskDefinitionRequest) { in.Tags = []Tag{{Key: aws.String("AWS:owner")}} }, IPE, "Tag keys cannot start with the reserved prefix 'aws:'."},
-		{"duplicate tag", nil, func(in *RegisterTaskDefinitionRequest) { in.Tags = []Tag{{Key: aws.String("a")}, {Key: aws.String("a")}} }, IPE, "Duplicate tag key 'a'. Each tag key must be unique."},
+		{"duplicate tag", nil, func(in *RegisterTaskDefinitionRequest) {
+			in.Tags = []Tag{{Key: aws.String("a")}, {Key: aws.String("a")}}
+		}, IPE, "Duplicate tag key 'a'. Each tag key must be unique."},
 		{"no container name", nil, func(in *RegisterTaskDefinitionRequest) { c0(in).Name = nil }, CE, "Container.name should not be null or empty."},
 		{"long container name", nil, func(in *RegisterTaskDefinitionRequest) { c0(in).Name = aws.String(strings.Repeat("n", 256)) }, CE, "Container.name must be 255 characters or less."},
 		{"container name chars", nil, func(in *RegisterTaskDefinitionRequest) { c0(in).Name = aws.String("my app") }, CE, "Container.name contains invalid characters."},
@@ -71,9 +77,13 @@ func TestRegisterRefusals(t *testing.T) {
 		{"bad protocol", nil, func(in *RegisterTaskDefinitionRequest) {
 			c0(in).PortMappings = []PortMapping{{ContainerPort: aws.Int(80), Protocol: aws.String("sctp")}}
 		}, IPE, "1 validation error detected: Value 'sctp' at 'containerDefinitions.member.portMappings.member.protocol' failed to satisfy constraint: Member must satisfy enum value set: [tcp, udp]"},
-		{"container port 0", nil, func(in *RegisterTaskDefinitionRequest) { c0(in).PortMappings = []PortMapping{{ContainerPort: aws.Int(0)}} }, CE, "Invalid 'containerPort' setting for container 'app'."},
+		{"container port 0", nil, func(in *RegisterTaskDefinitionRequest) {
+			c0(in).PortMappings = []PortMapping{{ContainerPort: aws.Int(0)}}
+		}, CE, "Invalid 'containerPort' setting for container 'app'."},
 		{"container port missing", nil, func(in *RegisterTaskDefinitionRequest) { c0(in).PortMappings = []PortMapping{{HostPort: aws.Int(80)}} }, CE, "Invalid 'containerPort' setting for container 'app'."},
-		{"container port 65536", nil, func(in *RegisterTaskDefinitionRequest) { c0(in).PortMappings = []PortMapping{{ContainerPort: aws.Int(65536)}} }, CE, "Invalid 'containerPort' setting for container 'app'."},
+		{"container port 65536", nil, func(in *RegisterTaskDefinitionRequest) {
+			c0(in).PortMappings = []PortMapping{{ContainerPort: aws.Int(65536)}}
+		}, CE, "Invalid 'containerPort' setting for container 'app'."},
 		{"host port negative", nil, func(in *RegisterTaskDefinitionRequest) {
 			c0(in).PortMappings = []PortMapping{{ContainerPort: aws.Int(80), HostPort: aws.Int(-1)}}
 		}, CE, "Invalid 'hostPort' setting for container 'app'."},
@@ -136,9 +146,13 @@ func TestRegisterRefusals(t *testing.T) {
 				in.PlacementConstraints = append(in.PlacementConstraints, TaskDefinitionPlacementConstraint{Type: aws.String("memberOf"), Expression: aws.String("attribute:ecs.os-type == linux")})
 			}
 		}, CE, "Too many placement constraints. A task can have at most 10."},
-		{"ephemeral storage 20", nil, func(in *RegisterTaskDefinitionRequest) { in.EphemeralStorage = &EphemeralStorage{SizeInGiB: aws.Int(20)} }, CE,
+		{"ephemeral storage 20", nil, func(in *RegisterTaskDefinitionRequest) {
+			in.EphemeralStorage = &EphemeralStorage{SizeInGiB: aws.Int(20)}
+		}, CE,
 			"The ephemeral storage size must be between 21 and 200 GiB."},
-		{"ephemeral storage 201", nil, func(in *RegisterTaskDefinitionRequest) { in.EphemeralStorage = &EphemeralStorage{SizeInGiB: aws.Int(201)} }, CE,
+		{"ephemeral storage 201", nil, func(in *RegisterTaskDefinitionRequest) {
+			in.EphemeralStorage = &EphemeralStorage{SizeInGiB: aws.Int(201)}
+		}, CE,
 			"The ephemeral storage size must be between 21 and 200 GiB."},
 
 		// Fargate rules.
