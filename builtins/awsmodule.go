@@ -126,6 +126,9 @@ func (m *awsModule) call(op *awsmodel.Operation) func(*starlark.Thread, *starlar
 		if err, _ := out[1].Interface().(error); err != nil {
 			return nil, err
 		}
+		if out[0].IsNil() { // an action without output, e.g. ec2.delete_vpc
+			return starlark.NewDict(0), nil
+		}
 		return fromGo(out[0]), nil
 	}
 }
