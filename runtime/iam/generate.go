@@ -1,0 +1,3 @@
+package iam
+
+//go:generate go run ../awsmodel/awsgen -service iam -package iam -ops CreateRole,GetRole,ListRoles,DeleteRole,UpdateAssumeRolePolicy,AttachRolePolicy,DetachRolePolicy,ListAttachedRolePolicies,PutRolePolicy,GetRolePolicy,DeleteRolePolicy,ListRolePolicies,CreatePolicy,CreatePolicyVersion,GetPolicy,GetPolicyVersion,ListPolicies,DeletePolicy,CreateInstanceProfile,AddRoleToInstanceProfile,RemoveRoleFromInstanceProfile,GetInstanceProfile,ListInstanceProfiles,DeleteInstanceProfile,CreateServiceLinkedRole,SimulatePrincipalPolicy -o types_gen.go
