@@ -6,7 +6,8 @@ import (
 )
 
 // RunningTask is a task a scale-in may stop: the instance it runs on (an
-// index into the instances) and its reservation.
+// index into the instances passed to ChooseToStop, which must be valid) and
+// its reservation.
 type RunningTask struct {
 	Instance    int
 	CPU, Memory int
