@@ -54,8 +54,8 @@ func IsInsufficientAddresses(err error) bool {
 
 // CreateENI creates a network interface in a subnet with the lowest free
 // private address: what ECS does for each awsvpc task. securityGroups
-// defaults to the VPC's default group; interfaceType is "" for a standard
-// interface or e.g. "branch"/"trunk". (The API action CreateNetworkInterface
+// defaults to the VPC's default group; interfaceType is "" or "interface"
+// for a standard interface, or e.g. "branch"/"trunk". (The API action CreateNetworkInterface
 // keeps its API signature for the builtins, so this Go entry has its own
 // name.)
 func (e *EC2) CreateENI(subnetID, description string, securityGroups []string, interfaceType string) (ENIInfo, error) {
@@ -70,8 +70,13 @@ func (e *EC2) CreateENI(subnetID, description string, securityGroups []string, i
 	if s.free == 0 {
 		return ENIInfo{}, invalidValue(insufficientAddressesText)
 	}
+	if interfaceType == "interface" {
+		interfaceType = ""
+	}
 	n := e.newENI(s, description, groups, interfaceType)
-	n.requesterManaged = interfaceType != ""
+	// Interfaces a service creates for the user (ECS task ENIs) show as
+	// requester-managed.
+	n.requesterManaged = true
 	e.sim.Recordf("ec2", "NetworkInterfaceCreated", n.id, "network interface %s created in %s (%s), %s",
 		n.id, s.id, s.az, n.ip)
 	return n.info(), nil

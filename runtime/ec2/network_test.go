@@ -167,3 +167,17 @@ func TestSubnetExhaustion(t *testing.T) {
 		t.Fatal("IsInsufficientAddresses = false")
 	}
 }
+
+func TestCreateENIShows(t *testing.T) {
+	e, _ := newTestEC2()
+	n, err := e.CreateENI(e.DefaultSubnets()[0].ID, "arn:aws:ecs:us-east-1:123456789012:attachment/x", nil, "interface")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := e.DescribeNetworkInterfaces(&DescribeNetworkInterfacesRequest{NetworkInterfaceIds: []string{n.ID}})
+	ni := out.NetworkInterfaces[0]
+	if aws.ToString(ni.InterfaceType) != "interface" || !aws.ToBool(ni.RequesterManaged) || aws.ToString(ni.Status) != "available" ||
+		aws.ToString(ni.PrivateIpAddress) != n.PrivateIP || aws.ToString(ni.Groups[0].GroupName) != "default" {
+		t.Fatalf("ENI = %+v", ni)
+	}
+}
