@@ -189,11 +189,12 @@ func (e Explanation) whyText(d TaskDecision) string {
 	for j, s := range e.Ranking {
 		fmt.Fprintf(&b, "%s=%d kept %d/%d, ", s, d.Scores[j], d.Kept[j], d.Candidates)
 	}
-	if d.Ties > 1 {
+	switch {
+	case d.Ties > 1:
 		fmt.Fprintf(&b, "random among %d", d.Ties)
-	} else if len(e.Ranking) == 0 {
-		fmt.Fprintf(&b, "random among %d", d.Candidates)
-	} else {
+	case len(e.Ranking) == 0:
+		b.WriteString("only candidate")
+	default:
 		b.WriteString("best")
 	}
 	return b.String()

@@ -107,15 +107,35 @@ func (p *planner) choose() (int32, TaskDecision) {
 	if nl == 0 {
 		// Random only: every candidate ties.
 		ties = append(ties, p.feasible...)
+	} else {
+		ties = p.rank(&best, &kept, ties)
 	}
+	p.ties = ties
+	pick := ties[0]
+	if len(ties) > 1 && p.req.Rand != nil {
+		pick = ties[p.req.Rand.IntN(len(ties))]
+	}
+	d.Instance, d.Ties = int(pick), len(ties)
+	for j := range levels {
+		d.Scores[j] = levels[j].shown(pick)
+		d.Kept[j] = kept[j]
+	}
+	if p.req.ExplainAll {
+		d.Rows = p.rows()
+	}
+	return pick, d
+}
+
+// rank scans the candidates once, keeping the best key in best, the
+// per-level tie counts in kept, and the candidates tied on every level in
+// ties (returned).
+func (p *planner) rank(best *[MaxStrategies]int64, kept *[MaxStrategies]int, ties []int32) []int32 {
+	levels := p.levels
+	nl := len(levels)
 	for k, c := range p.feasible {
-		if nl == 0 {
-			break
-		}
 		if k == 0 {
 			for j := range levels {
-				best[j] = levels[j].score(c)
-				kept[j] = 1
+				best[j], kept[j] = levels[j].score(c), 1
 			}
 			ties = append(ties, c)
 			continue
@@ -139,20 +159,7 @@ func (p *planner) choose() (int32, TaskDecision) {
 			ties = append(ties[:0], c)
 		}
 	}
-	p.ties = ties
-	pick := ties[0]
-	if len(ties) > 1 && p.req.Rand != nil {
-		pick = ties[p.req.Rand.IntN(len(ties))]
-	}
-	d.Instance, d.Ties = int(pick), len(ties)
-	for j := range levels {
-		d.Scores[j] = levels[j].shown(pick)
-		d.Kept[j] = kept[j]
-	}
-	if p.req.ExplainAll {
-		d.Rows = p.rows()
-	}
-	return pick, d
+	return ties
 }
 
 // rows lists every candidate's scores, by instance index.
