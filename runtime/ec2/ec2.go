@@ -10,12 +10,14 @@
 //
 // Simulated operations and where they live:
 //
-//	instance.go        RunInstances, DescribeInstances, DescribeInstanceAttribute
+//	instance.go        RunInstances, DescribeInstances, LaunchInstance
+//	instance_shape.go  the Instance shape, DescribeInstanceAttribute
 //	instance_state.go  TerminateInstances, StopInstances, StartInstances and
 //	                   the state machine on the simulated clock
 //	network.go         DescribeVpcs, DescribeSubnets, DescribeSecurityGroups,
-//	                   DescribeAvailabilityZones, DescribeNetworkInterfaces,
-//	                   and the IP address allocation of subnets
+//	                   DescribeAvailabilityZones, and the IP address
+//	                   allocation of subnets
+//	eni.go             DescribeNetworkInterfaces, CreateENI, DeleteENI
 //	instancetypes.go   DescribeInstanceTypes and the instance type catalogue
 //	images.go          DescribeImages and the public AMI catalogue
 //	filters.go         the Filters member the Describe operations share
