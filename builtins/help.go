@@ -45,6 +45,11 @@ var docs = map[string]doc{
 	"sim.events": {"sim.events(since=None, service=None)", []string{"since", "service"},
 		"Returns the timeline as a list of dicts {time, service, kind, resource, message},\n" +
 			"oldest first; since (a timestamp) and service (\"ecs\", ...) narrow it."},
+	"sim.explain": {"sim.explain(x=None)", []string{"x"},
+		"Prints why the simulation decided as it did about x. For a task (its ARN or ID, or\n" +
+			"a task dict from run_task or describe_tasks): each container instance placement\n" +
+			"looked at, filtered by which rule (with the numbers) or ranked how, and the one it\n" +
+			"chose. With no argument: the last placement that left tasks unplaced."},
 	"sim.timeline": {"sim.timeline(since=None, service=None)", []string{"since", "service"},
 		"Prints the timeline, one line per event, with its simulated time."},
 	"assert.eq":   {"assert.eq(got, want, msg=\"\")", []string{"got", "want", "msg"}, "Fails unless got == want."},

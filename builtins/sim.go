@@ -30,6 +30,7 @@ func (in *Interp) simModule() *starlarkstruct.Module {
 			"run_until": starlark.NewBuiltin("sim.run_until", in.simRunUntil),
 			"events":    starlark.NewBuiltin("sim.events", in.simEvents),
 			"timeline":  starlark.NewBuiltin("sim.timeline", in.simTimeline),
+			"explain":   starlark.NewBuiltin("sim.explain", in.simExplain),
 			"seed":      starlark.MakeUint64(in.cloud.Sim.Seed()),
 			"args":      argList,
 		},
@@ -188,5 +189,40 @@ func (in *Interp) simTimeline(thread *starlark.Thread, b *starlark.Builtin, args
 		lines = append(lines, "(no events)")
 	}
 	thread.Print(thread, strings.Join(lines, "\n"))
+	return starlark.None, nil
+}
+
+// simExplain prints why the simulation decided as it did about x: for a
+// task (its ARN, ID, or a dict with taskArn, such as run_task returns in
+// "tasks"), how placement chose its instance; with no argument, the last
+// placement that left tasks unplaced.
+func (in *Interp) simExplain(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "x?", &x); err != nil {
+		return nil, err
+	}
+	ref := ""
+	switch v := x.(type) {
+	case starlark.NoneType:
+	case starlark.String:
+		ref = string(v)
+	case *starlark.Dict:
+		arn, found, _ := v.Get(starlark.String("taskArn"))
+		s, ok := arn.(starlark.String)
+		if !found || !ok {
+			return nil, fmt.Errorf("got a dict without taskArn; pass a task ARN or a task as run_task or describe_tasks return it")
+		}
+		ref = string(s)
+	default:
+		return nil, fmt.Errorf("got %s, want a task ARN or a task dict", x.Type())
+	}
+	text, ok := in.cloud.ECS.Explain(ref)
+	switch {
+	case !ok && ref == "":
+		text = "(no placement has failed yet)"
+	case !ok:
+		return nil, fmt.Errorf("no task %s to explain", ref)
+	}
+	thread.Print(thread, strings.TrimRight(text, "\n"))
 	return starlark.None, nil
 }

@@ -1,6 +1,7 @@
 // Package runtime is the simulated AWS account: it composes the services
-// (ecs today; ec2, autoscaling, cloudwatch and the rest as they are built)
-// over one simulation kernel, and resolves what one service needs of another.
+// (iam, ec2, ssm and ecs today; autoscaling, cloudwatch and the rest as they
+// are built) over one simulation kernel, and hands each service the others
+// it works with.
 //
 // Nothing in runtime knows about Starlark. The builtins package converts
 // Starlark values to the request structs of these services and back.
@@ -10,8 +11,11 @@ import (
 	"time"
 
 	"github.com/ecsbox/ecsbox/runtime/aws"
+	"github.com/ecsbox/ecsbox/runtime/ec2"
 	"github.com/ecsbox/ecsbox/runtime/ecs"
+	"github.com/ecsbox/ecsbox/runtime/iam"
 	"github.com/ecsbox/ecsbox/runtime/sim"
+	"github.com/ecsbox/ecsbox/runtime/ssm"
 )
 
 // Config configures a Cloud. Zero fields take the defaults: account
@@ -26,6 +30,9 @@ type Config struct {
 type Cloud struct {
 	Sim      *sim.Sim
 	Identity aws.Identity
+	IAM      *iam.IAM
+	EC2      *ec2.EC2
+	SSM      *ssm.SSM
 	ECS      *ecs.ECS
 }
 
@@ -39,11 +46,15 @@ func New(cfg Config) *Cloud {
 		cfg.Identity.Region = aws.DefaultRegion
 	}
 	s := sim.New(sim.Config{Seed: cfg.Seed, Start: cfg.Start})
-	return &Cloud{
-		Sim:      s,
-		Identity: cfg.Identity,
-		ECS:      ecs.New(ecs.Config{Sim: s, Identity: cfg.Identity}),
-	}
+	id := cfg.Identity
+	c := &Cloud{Sim: s, Identity: id}
+	// The order matters for determinism: each service draws its first IDs
+	// (the default VPC's, for EC2) from the one generator as it is made.
+	c.IAM = iam.New(iam.Config{Sim: s, Identity: id})
+	c.EC2 = ec2.New(ec2.Config{Sim: s, Identity: id})
+	c.SSM = ssm.New(ssm.Config{Sim: s, Identity: id, EC2: c.EC2})
+	c.ECS = ecs.New(ecs.Config{Sim: s, Identity: id, EC2: c.EC2, IAM: c.IAM})
+	return c
 }
 
 // Service returns the Go value that implements the operations of the
@@ -53,6 +64,12 @@ func New(cfg Config) *Cloud {
 // operation's request struct and returns its response struct and an error.
 func (c *Cloud) Service(module string) any {
 	switch module {
+	case "iam":
+		return c.IAM
+	case "ec2":
+		return c.EC2
+	case "ssm":
+		return c.SSM
 	case "ecs":
 		return c.ECS
 	}

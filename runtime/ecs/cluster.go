@@ -50,14 +50,14 @@ type cluster struct {
 	defaultStrategy        []CapacityProviderStrategyItem
 	serviceConnectDefaults *ClusterServiceConnectDefaults
 
-	// RegisteredContainerInstances counts ACTIVE and DRAINING container
-	// instances [API:Cluster]; DeleteCluster refuses while it is > 0.
-	registeredContainerInstances int
-	runningTasks                 int
-	pendingTasks                 int
-	activeServices               int
-	// statistics holds the per-launch-type counts of clusterStatistics.
-	statistics map[string]int
+	// instances are the container instances registered in the cluster, in
+	// registration order, INACTIVE ones included; tasks are its tasks until
+	// an hour after they stop. The counts DescribeClusters shows and
+	// DeleteCluster checks are derived from them (clustercounts.go).
+	instances []*containerInstance
+	tasks     []*task
+	// activeServices is kept by the services code.
+	activeServices int
 }
 
 // CreateCluster creates a cluster, or returns the ACTIVE cluster of that
@@ -97,7 +97,6 @@ func (e *ECS) CreateCluster(in *CreateClusterRequest) (*CreateClusterResponse, e
 		settings:          settings,
 		capacityProviders: clone(nonNil(in.CapacityProviders)),
 		defaultStrategy:   clone(nonNil(in.DefaultCapacityProviderStrategy)),
-		statistics:        map[string]int{},
 	}
 	if in.Configuration != nil {
 		cfg := clone(*in.Configuration)
@@ -251,13 +250,14 @@ var allClusterFields = clusterFields{configurations: true, settings: true, tags:
 // configuration and attachments appear only when asked for (ecsbox's
 // reading of [API:DescribeClustersRequest]; documented choice).
 func (e *ECS) describeCluster(c *cluster, f clusterFields) *Cluster {
+	n := c.counts()
 	out := &Cluster{
 		ClusterArn:                        aws.String(c.arn),
 		ClusterName:                       aws.String(c.name),
 		Status:                            aws.String(c.status),
-		RegisteredContainerInstancesCount: aws.Int(c.registeredContainerInstances),
-		RunningTasksCount:                 aws.Int(c.runningTasks),
-		PendingTasksCount:                 aws.Int(c.pendingTasks),
+		RegisteredContainerInstancesCount: aws.Int(n.registeredInstances),
+		RunningTasksCount:                 aws.Int(n.running[launchEC2] + n.running[launchFargate]),
+		PendingTasksCount:                 aws.Int(n.pending[launchEC2] + n.pending[launchFargate]),
 		ActiveServicesCount:               aws.Int(c.activeServices),
 		Statistics:                        []KeyValuePair{},
 		Tags:                              []Tag{},
@@ -272,7 +272,7 @@ func (e *ECS) describeCluster(c *cluster, f clusterFields) *Cluster {
 	}
 	if f.statistics {
 		for _, k := range clusterStatistics {
-			out.Statistics = append(out.Statistics, KeyValuePair{Name: aws.String(k), Value: aws.String(strconv.Itoa(c.statistics[k]))})
+			out.Statistics = append(out.Statistics, KeyValuePair{Name: aws.String(k), Value: aws.String(strconv.Itoa(n.statistic(k)))})
 		}
 	}
 	if f.configurations && c.configuration != nil {
@@ -332,13 +332,13 @@ func (e *ECS) DeleteCluster(in *DeleteClusterRequest) (*DeleteClusterResponse, e
 // counters are maintained by the instance, service and task code.
 func clusterInUse(c *cluster) error {
 	switch {
-	case c.registeredContainerInstances > 0:
+	case c.counts().registeredInstances > 0:
 		// text not verified
 		return awserr.New(ClusterContainsContainerInstancesException, "The Cluster cannot be deleted while Container Instances are active or draining.")
 	case c.activeServices > 0:
 		// text not verified
 		return awserr.New(ClusterContainsServicesException, "The Cluster cannot be deleted while Services are active.")
-	case c.runningTasks+c.pendingTasks > 0:
+	case c.hasActiveTasks():
 		// https://github.com/gruntwork-io/cloud-nuke/issues/368
 		return awserr.New(ClusterContainsTasksException, "The Cluster cannot be deleted while Tasks are active.")
 	}

@@ -102,10 +102,10 @@ func TestDeleteClusterInUse(t *testing.T) {
 		code string
 		msg  string
 	}{
-		{func(c *cluster) { c.registeredContainerInstances = 1 }, "ClusterContainsContainerInstancesException", "The Cluster cannot be deleted while Container Instances are active or draining."},
+		{func(c *cluster) { c.instances = []*containerInstance{{status: instanceDraining}} }, "ClusterContainsContainerInstancesException", "The Cluster cannot be deleted while Container Instances are active or draining."},
 		{func(c *cluster) { c.activeServices = 1 }, "ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active."},
-		{func(c *cluster) { c.pendingTasks = 1 }, "ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active."},
-		{func(c *cluster) { c.runningTasks = 1 }, "ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active."},
+		{func(c *cluster) { c.tasks = []*task{{lastStatus: taskPending}} }, "ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active."},
+		{func(c *cluster) { c.tasks = []*task{{lastStatus: taskStopping}} }, "ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active."},
 	} {
 		e := newTestECS()
 		e.CreateCluster(&CreateClusterRequest{ClusterName: aws.String("busy")})

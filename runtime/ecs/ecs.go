@@ -23,13 +23,19 @@ package ecs
 
 import (
 	"github.com/ecsbox/ecsbox/runtime/aws"
+	"github.com/ecsbox/ecsbox/runtime/ec2"
+	"github.com/ecsbox/ecsbox/runtime/iam"
 	"github.com/ecsbox/ecsbox/runtime/sim"
 )
 
-// Config configures the ECS service.
+// Config configures the ECS service. ECS works with the account's EC2 (its
+// instances run the agent, awsvpc tasks take ENIs from its subnets) and IAM
+// (the instance role decides whether the agent may register).
 type Config struct {
 	Sim      *sim.Sim
 	Identity aws.Identity
+	EC2      *ec2.EC2
+	IAM      *iam.IAM
 }
 
 // ECS is the simulated ECS service of one account and region.
@@ -43,17 +49,40 @@ type ECS struct {
 	// families holds the task definition families by name. A family is never
 	// removed, so revision numbers are never reused [API:TaskDefinition].
 	families map[string]*taskDefFamily
+
+	ec2 *ec2.EC2
+	iam *iam.IAM
+
+	// tasks holds every task by ID until an hour after it stops.
+	tasks map[string]*task
+	// instanceByEC2 maps EC2 instance IDs to their registered container
+	// instance.
+	instanceByEC2 map[string]*containerInstance
+	// lastPlacementFailure explains the last placement that left tasks
+	// unplaced, for sim.explain().
+	lastPlacementFailure string
+	// onInstanceState are called when a container instance changes state
+	// (the service scheduler replaces tasks on DRAINING instances).
+	onInstanceState []func(*containerInstance)
 }
 
 // New returns the ECS service of an account with no clusters and no task
 // definitions.
 func New(cfg Config) *ECS {
-	return &ECS{
-		sim:      cfg.Sim,
-		id:       cfg.Identity,
-		clusters: map[string]*cluster{},
-		families: map[string]*taskDefFamily{},
+	e := &ECS{
+		sim:           cfg.Sim,
+		id:            cfg.Identity,
+		clusters:      map[string]*cluster{},
+		families:      map[string]*taskDefFamily{},
+		ec2:           cfg.EC2,
+		iam:           cfg.IAM,
+		tasks:         map[string]*task{},
+		instanceByEC2: map[string]*containerInstance{},
 	}
+	if e.ec2 != nil {
+		e.watchInstances()
+	}
+	return e
 }
 
 // arn builds an ECS ARN of this account and region for resource, e.g.

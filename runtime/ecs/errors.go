@@ -52,3 +52,8 @@ func oneOf(v string, allowed []string) bool {
 	}
 	return false
 }
+
+// awsErr is an error with an ECS-specific code.
+func awsErr(code, format string, args ...any) error {
+	return awserr.Newf(code, format, args...)
+}

@@ -1,0 +1,223 @@
+package ecs
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"github.com/ecsbox/ecsbox/runtime/aws"
+)
+
+// How long each step of a task's life takes in simulated time. AWS does
+// not document these (reference 15.2: Fargate takes about 30–90 s from
+// PROVISIONING to RUNNING, pulls depend on image size); they are ecsbox's
+// choices, listed in README.md.
+const (
+	// eniAttachTime: an awsvpc task on EC2 waits in PROVISIONING while its
+	// ENI is created and attached.
+	eniAttachTime = 10 * time.Second
+	// fargateProvisionTime: Fargate finds capacity and attaches the ENI.
+	fargateProvisionTime = 15 * time.Second
+	// imagePullTime: the first pull of an image on an instance, and every
+	// pull on Fargate (which keeps no image cache between tasks).
+	imagePullTime = 8 * time.Second
+	// cachedPullTime: a pull of an image the instance already has.
+	cachedPullTime = 500 * time.Millisecond
+	// containerStartTime: create and start the containers.
+	containerStartTime = 2 * time.Second
+	// eniDetachTime: DEPROVISIONING detaches and deletes an awsvpc ENI.
+	eniDetachTime = 5 * time.Second
+	// defaultStopTimeout is the wait between SIGTERM and SIGKILL: the
+	// container's stopTimeout, else ECS_CONTAINER_STOP_TIMEOUT, 30 s by
+	// default [AGENT:README.md], [API:StopTask].
+	defaultStopTimeout = 30 * time.Second
+	// stoppedTaskRetention: stopped tasks stay visible for at least an hour
+	// [DG:stopped-task-errors]; ecsbox forgets them after exactly one.
+	stoppedTaskRetention = time.Hour
+)
+
+// Stop codes and reasons [API:TaskStopCode], reference 4.2.
+const (
+	stopTaskFailedToStart = "TaskFailedToStart"
+	stopEssentialExited   = "EssentialContainerExited"
+	stopUserInitiated     = "UserInitiated"
+	stopServiceScheduler  = "ServiceSchedulerInitiated"
+	reasonEssentialExited = "Essential container in task exited"
+	reasonStoppedByUser   = "Task stopped by user" // observed, not documented (reference 4.2)
+)
+
+// after schedules fn for the task and remembers the timer, so stopping the
+// task early cancels what was still to come.
+func (e *ECS) after(t *task, d time.Duration, name string, fn func()) {
+	t.timers = append(t.timers, e.sim.AfterFunc(d, name, fn))
+}
+
+// launch starts the lifecycle of a new task: PROVISIONING while an ENI is
+// attached (awsvpc, and always on Fargate), then PENDING while the image is
+// pulled and the containers start, then RUNNING [DG:task-lifecycle].
+func (e *ECS) launch(t *task) {
+	now := e.sim.Now()
+	t.createdAt = &now
+	t.desiredStatus = taskRunning
+	provision := time.Duration(0)
+	switch {
+	case t.launchType == launchFargate:
+		provision = fargateProvisionTime
+	case t.eni != nil:
+		provision = eniAttachTime
+	}
+	if provision > 0 {
+		e.setStatus(t, taskProvisioning)
+		e.after(t, provision, "task provisioned", func() {
+			if t.eni != nil {
+				t.eni.status = "ATTACHED"
+			}
+			e.pending(t)
+		})
+		return
+	}
+	e.pending(t)
+}
+
+// pending pulls the images and starts the containers.
+func (e *ECS) pending(t *task) {
+	e.setStatus(t, taskPending)
+	t.connectivityAt = e.nowPtr()
+	t.pullStartedAt = e.nowPtr()
+	pull := imagePullTime
+	if t.instance != nil && t.allImagesPulled() {
+		pull = cachedPullTime
+	}
+	e.after(t, pull, "images pulled", func() {
+		t.pullStoppedAt = e.nowPtr()
+		if t.instance != nil {
+			for _, c := range t.containers {
+				t.instance.pulled[c.image] = true
+			}
+		}
+		e.after(t, containerStartTime, "containers started", func() { e.run(t) })
+	})
+}
+
+func (t *task) allImagesPulled() bool {
+	for _, c := range t.containers {
+		if !t.instance.pulled[c.image] {
+			return false
+		}
+	}
+	return true
+}
+
+// run marks the containers and the task RUNNING and sets the workloads off.
+func (e *ECS) run(t *task) {
+	t.startedAt = e.nowPtr()
+	for _, c := range t.containers {
+		c.lastStatus = taskRunning
+		c.runtimeID = e.sim.Hex(64)
+		sum := sha256.Sum256([]byte(c.image))
+		c.imageDigest = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	e.setStatus(t, taskRunning)
+	for _, c := range t.containers {
+		c := c
+		w := parseWorkload(c.command)
+		switch {
+		case w.exitsNow:
+			e.after(t, 0, "container exited", func() { e.containerExited(t, c, w.exitCode) })
+		case w.runFor > 0:
+			e.after(t, w.runFor, "container exited", func() { e.containerExited(t, c, w.exitCode) })
+		}
+	}
+}
+
+// containerExited records a container's exit. When an essential container
+// exits, the task stops: "Essential container in task exited" with stop code
+// EssentialContainerExited [DG:task_definition_parameters], reference 4.2.
+func (e *ECS) containerExited(t *task, c *container, code int) {
+	if c.lastStatus == taskStopped {
+		return
+	}
+	c.lastStatus = taskStopped
+	c.exitCode = aws.Int(code)
+	t.version++
+	e.sim.Recordf("ecs", "ContainerExited", t.arn, "container %s of task %s exited with code %d", c.name, t.id, code)
+	switch {
+	case t.desiredStatus == taskStopped:
+		e.maybeStopped(t)
+	case c.essential:
+		e.stopTask(t, stopEssentialExited, reasonEssentialExited)
+	}
+	// A non-essential container may exit while the task runs on; every task
+	// has an essential container (RegisterTaskDefinition insists).
+}
+
+// stopTask stops a task: desiredStatus STOPPED, then STOPPING, where each
+// running container gets SIGTERM and, after its stop timeout, SIGKILL
+// [API:StopTask]; then DEPROVISIONING for awsvpc tasks, then STOPPED.
+func (e *ECS) stopTask(t *task, code, reason string) {
+	if t.stoppingAt != nil || !t.active() {
+		return
+	}
+	t.desiredStatus = taskStopped
+	if t.stopCode == "" {
+		t.stopCode = code
+		t.stoppedReason = reason
+	}
+	for _, tm := range t.timers {
+		tm.Stop()
+	}
+	t.timers = nil
+	t.stoppingAt = e.nowPtr()
+	e.setStatus(t, taskStopping)
+	for _, c := range t.containers {
+		c := c
+		if c.lastStatus != taskRunning {
+			c.lastStatus = taskStopped
+			continue
+		}
+		w := parseWorkload(c.command)
+		if w.ignoresSIGTERM {
+			e.after(t, c.stopTimeout, "SIGKILL", func() { e.containerExited(t, c, sigkillExitCode) })
+		} else {
+			e.after(t, gracefulExit, "exited on SIGTERM", func() { e.containerExited(t, c, 0) })
+		}
+	}
+	e.maybeStopped(t)
+}
+
+// maybeStopped finishes stopping a task whose containers have all exited.
+func (e *ECS) maybeStopped(t *task) {
+	if t.lastStatus != taskStopping {
+		return
+	}
+	for _, c := range t.containers {
+		if c.lastStatus != taskStopped {
+			return
+		}
+	}
+	t.executionStoppedAt = e.nowPtr()
+	if t.eni != nil {
+		e.setStatus(t, taskDeprovisioning)
+		e.sim.After(eniDetachTime, "ENI detached", func() { e.finishStop(t) })
+		return
+	}
+	e.finishStop(t)
+}
+
+// finishStop releases what the task held and keeps it visible for an hour.
+func (e *ECS) finishStop(t *task) {
+	if t.eni != nil {
+		e.releaseENI(t)
+	}
+	t.stoppedAt = e.nowPtr()
+	e.setStatus(t, taskStopped)
+	if ci := t.instance; ci != nil {
+		for i, other := range ci.tasks {
+			if other == t {
+				ci.tasks = append(ci.tasks[:i], ci.tasks[i+1:]...)
+				break
+			}
+		}
+	}
+	e.sim.After(stoppedTaskRetention, "stopped task expires", func() { e.forgetTask(t) })
+}
