@@ -54,7 +54,8 @@ type ECS struct {
 	iam *iam.IAM
 
 	// tasks holds every task by ID until an hour after it stops.
-	tasks map[string]*task
+	tasks   map[string]*task
+	taskSeq int
 	// instanceByEC2 maps EC2 instance IDs to their registered container
 	// instance.
 	instanceByEC2 map[string]*containerInstance

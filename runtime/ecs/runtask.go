@@ -318,6 +318,8 @@ func (e *ECS) candidates(instances []*containerInstance) []placement.Instance {
 
 // addTask records a new task in the cluster and on its instance.
 func (e *ECS) addTask(t *task) {
+	e.taskSeq++
+	t.seq = e.taskSeq
 	e.tasks[t.id] = t
 	t.cluster.tasks = append(t.cluster.tasks, t)
 	if t.instance != nil {

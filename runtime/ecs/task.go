@@ -32,6 +32,7 @@ const (
 // task is one task: the containers of a task definition, placed on a
 // container instance (EC2) or on Fargate.
 type task struct {
+	seq      int // creation order, the order of listings
 	arn, id  string
 	cluster  *cluster
 	def      *TaskDefinition
@@ -321,15 +322,10 @@ func (e *ECS) describeContainer(t *task, c *container) Container {
 	return out
 }
 
-// sortedTasks returns tasks ordered by creation (then ARN), the order
-// listings use.
+// sortedTasks returns tasks in creation order, the order listings use (AWS
+// documents none).
 func sortedTasks(ts []*task) []*task {
 	out := append([]*task(nil), ts...)
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].createdAt.Equal(*out[j].createdAt) {
-			return out[i].createdAt.Before(*out[j].createdAt)
-		}
-		return out[i].arn < out[j].arn
-	})
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
 	return out
 }
