@@ -129,7 +129,11 @@ func (m *awsModule) call(op *awsmodel.Operation) func(*starlark.Thread, *starlar
 		if out[0].IsNil() { // an action without output, e.g. ec2.delete_vpc
 			return starlark.NewDict(0), nil
 		}
-		return fromGo(out[0]), nil
+		result := fromGo(out[0])
+		if m.svc.Module == "iam" && op.Output != nil {
+			result = decodePolicyDocuments(thread, m.model, op.Output.Shape, result)
+		}
+		return result, nil
 	}
 }
 
