@@ -50,6 +50,12 @@ var docs = map[string]doc{
 			"a task dict from run_task or describe_tasks): each container instance placement\n" +
 			"looked at, filtered by which rule (with the numbers) or ranked how, and the one it\n" +
 			"chose. With no argument: the last placement that left tasks unplaced."},
+	"sim.set_load": {"sim.set_load(cluster, service, cpu_units=0, memory_mib=0)", []string{"cluster", "service", "cpu_units", "memory_mib"},
+		"Sets the demand on a service: cpu_units (1024 = one vCPU) and memory_mib in total,\n" +
+			"spread evenly over its running tasks on top of their baseline use, so scaling out\n" +
+			"lowers each task's share. CloudWatch's CPUUtilization and MemoryUtilization follow.\n" +
+			"CPU is capped by the task's cpu on Fargate and by the instance on EC2; memory above\n" +
+			"a container's hard limit gets it killed (OutOfMemoryError)."},
 	"sim.timeline": {"sim.timeline(since=None, service=None)", []string{"since", "service"},
 		"Prints the timeline, one line per event, with its simulated time."},
 	"assert.eq":   {"assert.eq(got, want, msg=\"\")", []string{"got", "want", "msg"}, "Fails unless got == want."},

@@ -31,6 +31,7 @@ func (in *Interp) simModule() *starlarkstruct.Module {
 			"events":    starlark.NewBuiltin("sim.events", in.simEvents),
 			"timeline":  starlark.NewBuiltin("sim.timeline", in.simTimeline),
 			"explain":   starlark.NewBuiltin("sim.explain", in.simExplain),
+			"set_load":  starlark.NewBuiltin("sim.set_load", in.simSetLoad),
 			"seed":      starlark.MakeUint64(in.cloud.Sim.Seed()),
 			"args":      argList,
 		},
@@ -224,5 +225,24 @@ func (in *Interp) simExplain(thread *starlark.Thread, b *starlark.Builtin, args 
 		return nil, fmt.Errorf("no task %s to explain", ref)
 	}
 	thread.Print(thread, strings.TrimRight(text, "\n"))
+	return starlark.None, nil
+}
+
+// simSetLoad implements sim.set_load(cluster, service, cpu_units, memory_mib):
+// the demand on a service, spread over its running tasks.
+func (in *Interp) simSetLoad(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var cluster, service string
+	var cpu, memory starlark.Value = starlark.MakeInt(0), starlark.MakeInt(0)
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "cluster", &cluster, "service", &service, "cpu_units?", &cpu, "memory_mib?", &memory); err != nil {
+		return nil, err
+	}
+	cpuUnits, ok1 := starlark.AsFloat(cpu)
+	memoryMiB, ok2 := starlark.AsFloat(memory)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("cpu_units and memory_mib must be numbers")
+	}
+	if err := in.cloud.ECS.SetServiceLoad(cluster, service, cpuUnits, memoryMiB); err != nil {
+		return nil, err
+	}
 	return starlark.None, nil
 }

@@ -183,6 +183,7 @@ func (e *ECS) registerContainerInstance(inst ec2.InstanceInfo, c *cluster, cfg a
 	}
 	c.instances = append(c.instances, ci)
 	e.instanceByEC2[inst.ID] = ci
+	e.reconcileCluster(c)
 	e.sim.Recordf("ecs", "ContainerInstanceRegistered", ci.arn, "%s (%s, %s) registered in cluster %s as container instance %s: %d CPU units, %d MiB",
 		inst.ID, inst.Type, inst.AZ, c.name, id, ci.registeredCPU, ci.registeredMemory)
 	return ci

@@ -56,8 +56,7 @@ type cluster struct {
 	// DeleteCluster checks are derived from them (clustercounts.go).
 	instances []*containerInstance
 	tasks     []*task
-	// activeServices is kept by the services code.
-	activeServices int
+	services  []*service
 }
 
 // CreateCluster creates a cluster, or returns the ACTIVE cluster of that
@@ -258,7 +257,7 @@ func (e *ECS) describeCluster(c *cluster, f clusterFields) *Cluster {
 		RegisteredContainerInstancesCount: aws.Int(n.registeredInstances),
 		RunningTasksCount:                 aws.Int(n.running[launchEC2] + n.running[launchFargate]),
 		PendingTasksCount:                 aws.Int(n.pending[launchEC2] + n.pending[launchFargate]),
-		ActiveServicesCount:               aws.Int(c.activeServices),
+		ActiveServicesCount:               aws.Int(n.activeServices),
 		Statistics:                        []KeyValuePair{},
 		Tags:                              []Tag{},
 		CapacityProviders:                 clone(nonNil(c.capacityProviders)),
@@ -335,7 +334,7 @@ func clusterInUse(c *cluster) error {
 	case c.counts().registeredInstances > 0:
 		// text not verified
 		return awserr.New(ClusterContainsContainerInstancesException, "The Cluster cannot be deleted while Container Instances are active or draining.")
-	case c.activeServices > 0:
+	case c.counts().activeServices > 0:
 		// text not verified
 		return awserr.New(ClusterContainsServicesException, "The Cluster cannot be deleted while Services are active.")
 	case c.hasActiveTasks():

@@ -103,7 +103,7 @@ func TestDeleteClusterInUse(t *testing.T) {
 		msg  string
 	}{
 		{func(c *cluster) { c.instances = []*containerInstance{{status: instanceDraining}} }, "ClusterContainsContainerInstancesException", "The Cluster cannot be deleted while Container Instances are active or draining."},
-		{func(c *cluster) { c.activeServices = 1 }, "ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active."},
+		{func(c *cluster) { c.services = []*service{{status: serviceActive}} }, "ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active."},
 		{func(c *cluster) { c.tasks = []*task{{lastStatus: taskPending}} }, "ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active."},
 		{func(c *cluster) { c.tasks = []*task{{lastStatus: taskStopping}} }, "ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active."},
 	} {

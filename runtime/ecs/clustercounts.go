@@ -5,10 +5,21 @@ package ecs
 type clusterCounts struct {
 	registeredInstances int            // ACTIVE and DRAINING [API:Cluster]
 	running, pending    map[string]int // by launch type
+	activeServices      int
+	services            map[string]int // "active" or "draining" + launch type
 }
 
 func (c *cluster) counts() clusterCounts {
-	n := clusterCounts{running: map[string]int{}, pending: map[string]int{}}
+	n := clusterCounts{running: map[string]int{}, pending: map[string]int{}, services: map[string]int{}}
+	for _, s := range c.services {
+		switch s.status {
+		case serviceActive:
+			n.activeServices++
+			n.services["active"+s.launchType]++
+		case serviceDraining:
+			n.services["draining"+s.launchType]++
+		}
+	}
 	for _, ci := range c.instances {
 		if ci.status != instanceInactive {
 			n.registeredInstances++
@@ -39,8 +50,16 @@ func (n clusterCounts) statistic(key string) int {
 		return n.pending[launchEC2]
 	case "pendingFargateTasksCount":
 		return n.pending[launchFargate]
+	case "activeEC2ServiceCount":
+		return n.services["active"+launchEC2]
+	case "activeFargateServiceCount":
+		return n.services["active"+launchFargate]
+	case "drainingEC2ServiceCount":
+		return n.services["draining"+launchEC2]
+	case "drainingFargateServiceCount":
+		return n.services["draining"+launchFargate]
 	}
-	return 0 // the service statistics are the services code's
+	return 0
 }
 
 // hasActiveTasks reports whether any task of the cluster has not stopped.

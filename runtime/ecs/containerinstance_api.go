@@ -155,6 +155,7 @@ func (e *ECS) deregister(ci *containerInstance, why string) {
 	ci.agentConnected = false
 	ci.touch()
 	e.sim.Recordf("ecs", "ContainerInstanceDeregistered", ci.arn, "container instance %s (%s) %s from cluster %s", ci.id, ci.ec2ID, why, ci.cluster.name)
+	e.reconcileCluster(ci.cluster)
 }
 
 // UpdateContainerInstancesState sets container instances ACTIVE or
@@ -188,9 +189,7 @@ func (e *ECS) UpdateContainerInstancesState(in *UpdateContainerInstancesStateReq
 			ci.status = status
 			ci.touch()
 			e.sim.Recordf("ecs", "ContainerInstance"+statusWord(status), ci.arn, "container instance %s (%s) is %s", ci.id, ci.ec2ID, status)
-			for _, hook := range e.onInstanceState {
-				hook(ci)
-			}
+			e.reconcileCluster(c)
 		}
 		out.ContainerInstances = append(out.ContainerInstances, ci.describe(false))
 	}

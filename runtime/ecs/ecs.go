@@ -24,6 +24,7 @@ package ecs
 import (
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/ec2"
+	"github.com/ecsbox/ecsbox/runtime/ecs/placement"
 	"github.com/ecsbox/ecsbox/runtime/iam"
 	"github.com/ecsbox/ecsbox/runtime/sim"
 )
@@ -36,6 +37,8 @@ type Config struct {
 	Identity aws.Identity
 	EC2      *ec2.EC2
 	IAM      *iam.IAM
+	// Metrics receives the AWS/ECS metrics; nil publishes nothing.
+	Metrics Metrics
 }
 
 // ECS is the simulated ECS service of one account and region.
@@ -62,9 +65,12 @@ type ECS struct {
 	// lastPlacementFailure explains the last placement that left tasks
 	// unplaced, for sim.explain().
 	lastPlacementFailure string
-	// onInstanceState are called when a container instance changes state
-	// (the service scheduler replaces tasks on DRAINING instances).
-	onInstanceState []func(*containerInstance)
+	lastClosest          *placement.Failure
+
+	// metrics, sampling and minute: the AWS/ECS metrics (metrics.go).
+	metrics  Metrics
+	sampling bool
+	minute   *sums
 }
 
 // New returns the ECS service of an account with no clusters and no task
@@ -76,6 +82,7 @@ func New(cfg Config) *ECS {
 		clusters:      map[string]*cluster{},
 		families:      map[string]*taskDefFamily{},
 		ec2:           cfg.EC2,
+		metrics:       cfg.Metrics,
 		iam:           cfg.IAM,
 		tasks:         map[string]*task{},
 		instanceByEC2: map[string]*containerInstance{},

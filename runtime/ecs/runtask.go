@@ -226,44 +226,65 @@ func placementRequest(spec *taskSpec, td *TaskDefinition, constraints []Placemen
 // runOnEC2 places the tasks among the cluster's container instances and
 // launches those that found room.
 func (e *ECS) runOnEC2(spec *taskSpec, awsvpc *AwsVpcConfiguration, req placement.Request) (*RunTaskResponse, error) {
+	tasks, failures, err := e.placeOnEC2(spec, awsvpc, req)
+	if err != nil {
+		return nil, err
+	}
+	return e.runTaskResponse(tasks, failures), nil
+}
+
+func (e *ECS) runTaskResponse(tasks []*task, failures []Failure) *RunTaskResponse {
+	out := &RunTaskResponse{Tasks: []Task{}, Failures: nonNil(failures)}
+	for _, t := range tasks {
+		out.Tasks = append(out.Tasks, e.describeTask(t, false))
+	}
+	return out
+}
+
+// placeOnEC2 places req.Count tasks of spec on the cluster's container
+// instances and launches them; failures say why the others found no room.
+// With no registered instance at all it fails as RunTask does.
+func (e *ECS) placeOnEC2(spec *taskSpec, awsvpc *AwsVpcConfiguration, req placement.Request) ([]*task, []Failure, error) {
 	instances := e.registeredInstances(spec.cluster)
 	if len(instances) == 0 {
 		// reference 3.5 (https://github.com/aws/amazon-ecs-cli/issues/1122)
-		return nil, invalidParam("No Container Instances were found in your cluster.")
+		return nil, nil, invalidParam("No Container Instances were found in your cluster.")
 	}
 	if awsvpc != nil {
 		req.Task.NeedsENI = true
 		req.Task.SubnetAZs = e.subnetAZs(awsvpc.Subnets)
 	}
 	req.Rand = e.sim.Rand()
-	candidates := e.candidates(instances)
-	res, err := placement.Place(req, candidates)
+	res, err := placement.Place(req, e.candidates(instances))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := &RunTaskResponse{Tasks: []Task{}, Failures: []Failure{}}
+	var tasks []*task
+	var failures []Failure
 	for _, idx := range res.Placed {
 		ci := instances[idx]
 		t := e.newTask(spec, ci)
 		t.explanation = res.Explanation.String()
 		if awsvpc != nil {
 			if err := e.attachENI(t, awsvpc, ci.az); err != nil {
-				out.Failures = append(out.Failures, Failure{Arn: aws.String(ci.arn), Reason: aws.String(err.Error())})
+				failures = append(failures, Failure{Arn: aws.String(ci.arn), Reason: aws.String(err.Error())})
 				continue
 			}
 		}
 		e.addTask(t)
 		e.launch(t)
-		out.Tasks = append(out.Tasks, e.describeTask(t, false))
+		tasks = append(tasks, t)
 	}
 	for _, f := range res.Failures {
-		out.Failures = append(out.Failures, Failure{Arn: aws.String(f.ARN), Reason: aws.String(f.Reason)})
+		failures = append(failures, Failure{Arn: aws.String(f.ARN), Reason: aws.String(f.Reason)})
 	}
 	if len(res.Placed) < req.Count {
 		e.lastPlacementFailure = res.Explanation.String()
-		e.sim.Recordf("ecs", "TaskPlacementFailed", spec.cluster.arn, "%d of %d %s tasks found no container instance in %s", req.Count-len(res.Placed), req.Count, familyRevision(spec.def), spec.cluster.name)
+		e.lastClosest = res.Closest
+		e.sim.Recordf("ecs", "TaskPlacementFailed", spec.cluster.arn, "%d of %d %s tasks (group %s) found no container instance in %s",
+			req.Count-len(res.Placed), req.Count, familyRevision(spec.def), spec.group, spec.cluster.name)
 	}
-	return out, nil
+	return tasks, failures, nil
 }
 
 // registeredInstances lists the cluster's ACTIVE and DRAINING container

@@ -69,6 +69,13 @@ type task struct {
 	tags                 []Tag
 	enableExecuteCommand bool
 
+	// service and deployment are set for the tasks a service started.
+	service    *service
+	deployment *deployment
+	// everRunning: the task reached RUNNING (the throttle and the circuit
+	// breaker count the tasks that never did).
+	everRunning bool
+
 	// explanation says how placement chose the task's instance.
 	explanation string
 	// timers are the lifecycle events still to come, stopped when the task
@@ -104,6 +111,8 @@ type container struct {
 	command          []string
 	stopTimeout      time.Duration
 	healthStatus     string
+	// stress are the stress runs started in the container with ECS Exec.
+	stress []stressProcess
 }
 
 // hostPorts lists the static host ports the task binds on its instance:
@@ -147,6 +156,17 @@ func (e *ECS) setStatus(t *task, status string) {
 		msg += ": " + t.stoppedReason
 	}
 	e.sim.Record("ecs", "Task"+statusWord(status), t.arn, msg)
+	if t.service == nil {
+		return
+	}
+	switch status {
+	case taskRunning:
+		t.everRunning = true
+		t.service.failedStarts = 0
+		e.scheduleReconcile(t.service, 0)
+	case taskStopped:
+		e.serviceTaskStopped(t)
+	}
 }
 
 // statusWord turns PROVISIONING into Provisioning for event kinds.
@@ -318,6 +338,17 @@ func (e *ECS) describeContainer(t *task, c *container) Container {
 	}
 	if t.eni != nil {
 		out.NetworkInterfaces = []NetworkInterface{{AttachmentId: aws.String(t.eni.attachmentID), PrivateIpv4Address: aws.String(t.eni.privateIP)}}
+	}
+	if t.enableExecuteCommand {
+		// The ECS Exec agent runs beside each container [API:ManagedAgent].
+		agent := ManagedAgent{Name: aws.String("ExecuteCommandAgent"), LastStatus: aws.String("PENDING")}
+		if c.lastStatus == taskRunning {
+			agent.LastStatus = aws.String("RUNNING")
+			agent.LastStartedAt = timePtr(t.startedAt)
+		} else if c.lastStatus == taskStopped {
+			agent.LastStatus = aws.String("STOPPED")
+		}
+		out.ManagedAgents = []ManagedAgent{agent}
 	}
 	return out
 }

@@ -110,6 +110,7 @@ func (t *task) allImagesPulled() bool {
 
 // run marks the containers and the task RUNNING and sets the workloads off.
 func (e *ECS) run(t *task) {
+	e.startSampler()
 	t.startedAt = e.nowPtr()
 	for _, c := range t.containers {
 		c.lastStatus = taskRunning

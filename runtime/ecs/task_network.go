@@ -123,21 +123,27 @@ func (e *ECS) releaseENI(t *task) {
 // order. Fargate capacity is unlimited until the capacity-provider work
 // makes it settable.
 func (e *ECS) runFargate(spec *taskSpec, cfg *AwsVpcConfiguration, count int) (*RunTaskResponse, error) {
-	out := &RunTaskResponse{Tasks: []Task{}, Failures: []Failure{}}
+	tasks, failures := e.startFargate(spec, cfg, count)
+	return e.runTaskResponse(tasks, failures), nil
+}
+
+func (e *ECS) startFargate(spec *taskSpec, cfg *AwsVpcConfiguration, count int) ([]*task, []Failure) {
+	var tasks []*task
+	var failures []Failure
 	azs := e.subnetAZsInOrder(cfg.Subnets)
 	for i := 0; i < count; i++ {
 		az := e.leastUsedAZ(spec.cluster, spec.group, azs)
 		t := e.newTask(spec, nil)
 		if err := e.attachENI(t, cfg, az); err != nil {
-			out.Failures = append(out.Failures, Failure{Arn: aws.String(t.arn), Reason: aws.String(err.Error())})
+			failures = append(failures, Failure{Arn: aws.String(t.arn), Reason: aws.String(err.Error())})
 			continue
 		}
 		t.explanation = "Fargate: placed in " + az + ", the AZ of its subnets with the fewest tasks of group " + spec.group
 		e.addTask(t)
 		e.launch(t)
-		out.Tasks = append(out.Tasks, e.describeTask(t, false))
+		tasks = append(tasks, t)
 	}
-	return out, nil
+	return tasks, failures
 }
 
 // subnetAZsInOrder lists the subnets' AZs in the order the subnets are given.

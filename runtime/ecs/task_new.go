@@ -28,6 +28,9 @@ type taskSpec struct {
 	tags                 []Tag
 	enableExecuteCommand bool
 	platformVersion      string
+	// service and deployment are set for a service's tasks.
+	service    *service
+	deployment *deployment
 }
 
 // reservation is what the task reserves on an instance: task-level cpu and
@@ -141,6 +144,8 @@ func (e *ECS) newTask(spec *taskSpec, ci *containerInstance) *task {
 		cpu:                  deref(spec.def.Cpu),
 		memory:               deref(spec.def.Memory),
 		static:               spec.staticHostPorts(),
+		service:              spec.service,
+		deployment:           spec.deployment,
 	}
 	t.reservedCPU, t.reservedMemory = spec.reservation()
 	if t.cpu == "" {
