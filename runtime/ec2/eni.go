@@ -30,6 +30,11 @@ type eni struct {
 	instanceID, attachmentID                     string
 	attachTime                                   time.Time
 	requesterManaged                             bool
+	// deviceIndex is the interface's slot on its instance (0: primary).
+	deviceIndex int
+	// managedAttachment: attached to infrastructure AWS runs for the user
+	// (a Fargate task), not to one of the account's instances.
+	managedAttachment bool
 }
 
 // Errors of a full subnet. RunInstances fails with
@@ -90,13 +95,64 @@ func (e *EC2) DeleteENI(id string) error {
 		// text not verified
 		return awserr.Newf(InvalidNetworkInterfaceIDNotFound, "The networkInterface ID '%s' does not exist", id)
 	}
-	if n.instanceID != "" {
+	if n.instanceID != "" || n.managedAttachment {
 		// text not verified
 		return awserr.Newf("InvalidNetworkInterface.InUse", "The network interface '%s' is currently in use.", id)
 	}
 	e.deleteENI(n)
 	e.sim.Recordf("ec2", "NetworkInterfaceDeleted", id, "network interface %s deleted, %s freed in %s", id, n.ip, n.subnetID)
 	return nil
+}
+
+// AttachENI attaches a network interface that CreateENI made: to an
+// instance at its next free device index (an awsvpc task on EC2), or, with
+// instanceID "", to the infrastructure Fargate runs the task on. It is then
+// in-use, as DescribeNetworkInterfaces shows task ENIs.
+func (e *EC2) AttachENI(id, instanceID string) error {
+	n := e.enis[id]
+	if n == nil {
+		// text not verified
+		return awserr.Newf(InvalidNetworkInterfaceIDNotFound, "The networkInterface ID '%s' does not exist", id)
+	}
+	n.attachmentID, n.attachTime = e.sim.EC2ID("eni-attach"), e.sim.Now()
+	if instanceID == "" {
+		n.managedAttachment = true
+		return nil
+	}
+	used := map[int]bool{}
+	for _, other := range e.enis {
+		if other.instanceID == instanceID {
+			used[other.deviceIndex] = true
+		}
+	}
+	n.instanceID = instanceID
+	for n.deviceIndex = 1; used[n.deviceIndex]; n.deviceIndex++ {
+	}
+	return nil
+}
+
+// DetachENI detaches a network interface that AttachENI attached.
+func (e *EC2) DetachENI(id string) error {
+	n := e.enis[id]
+	if n == nil {
+		// text not verified
+		return awserr.Newf(InvalidNetworkInterfaceIDNotFound, "The networkInterface ID '%s' does not exist", id)
+	}
+	n.instanceID, n.attachmentID, n.managedAttachment, n.deviceIndex = "", "", false, 0
+	return nil
+}
+
+// attachedTo lists the interfaces attached to an instance other than its
+// primary one, by device index.
+func (e *EC2) attachedTo(instanceID string) []*eni {
+	var out []*eni
+	for _, id := range sortedKeys(e.enis) {
+		if n := e.enis[id]; n.instanceID == instanceID && n.deviceIndex > 0 {
+			out = append(out, n)
+		}
+	}
+	slices.SortFunc(out, func(a, b *eni) int { return a.deviceIndex - b.deviceIndex })
+	return out
 }
 
 // newENI allocates an address in s; the caller has checked s.free > 0.
@@ -258,7 +314,7 @@ func (e *EC2) eniFilter(n *eni) filterFunc {
 }
 
 func (n *eni) status() string {
-	if n.instanceID != "" {
+	if n.instanceID != "" || n.managedAttachment {
 		return "in-use"
 	}
 	return "available"
@@ -295,15 +351,28 @@ func (e *EC2) eniShape(n *eni) NetworkInterface {
 		TagSet:           []Tag{},
 		VpcId:            aws.String(n.vpcID),
 	}
-	if n.instanceID != "" {
+	switch {
+	case n.instanceID != "":
 		out.Attachment = &NetworkInterfaceAttachment{
 			AttachTime:          aws.NewTime(n.attachTime),
 			AttachmentId:        aws.String(n.attachmentID),
-			DeleteOnTermination: aws.Bool(true),
-			DeviceIndex:         aws.Int(0),
+			DeleteOnTermination: aws.Bool(n.deviceIndex == 0),
+			DeviceIndex:         aws.Int(n.deviceIndex),
 			NetworkCardIndex:    aws.Int(0),
 			InstanceId:          aws.String(n.instanceID),
 			InstanceOwnerId:     aws.String(e.id.AccountID),
+			Status:              aws.String("attached"),
+		}
+	case n.managedAttachment:
+		// A Fargate task's ENI is attached to infrastructure AWS owns
+		// (owner shown as "amazon-aws"; text not verified).
+		out.Attachment = &NetworkInterfaceAttachment{
+			AttachTime:          aws.NewTime(n.attachTime),
+			AttachmentId:        aws.String(n.attachmentID),
+			DeleteOnTermination: aws.Bool(false),
+			DeviceIndex:         aws.Int(1),
+			NetworkCardIndex:    aws.Int(0),
+			InstanceOwnerId:     aws.String("amazon-aws"),
 			Status:              aws.String("attached"),
 		}
 	}

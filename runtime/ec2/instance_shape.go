@@ -67,6 +67,31 @@ func (e *EC2) apiShape(inst *instance) Instance {
 		VpcId:                    aws.String(inst.subnet.vpcID),
 		PrivateIpAddress:         aws.String(inst.eni.ip),
 	}
+	// Interfaces attached after launch (awsvpc task ENIs) follow the primary.
+	for _, n := range e.attachedTo(inst.id) {
+		ndns := e.privateDNSName(n.ip)
+		out.NetworkInterfaces = append(out.NetworkInterfaces, InstanceNetworkInterface{
+			Attachment: &InstanceNetworkInterfaceAttachment{
+				AttachTime: aws.NewTime(n.attachTime), AttachmentId: aws.String(n.attachmentID),
+				DeleteOnTermination: aws.Bool(false), DeviceIndex: aws.Int(n.deviceIndex), NetworkCardIndex: aws.Int(0),
+				Status: aws.String("attached"),
+			},
+			Description:        aws.String(n.desc),
+			Groups:             e.groupIdentifiers(n.groups),
+			Ipv6Addresses:      []InstanceIpv6Address{},
+			MacAddress:         aws.String(n.mac),
+			NetworkInterfaceId: aws.String(n.id),
+			OwnerId:            aws.String(e.id.AccountID),
+			PrivateDnsName:     aws.String(ndns),
+			PrivateIpAddress:   aws.String(n.ip),
+			PrivateIpAddresses: []InstancePrivateIpAddress{{Primary: aws.Bool(true), PrivateDnsName: aws.String(ndns), PrivateIpAddress: aws.String(n.ip)}},
+			SourceDestCheck:    aws.Bool(true),
+			Status:             aws.String("in-use"),
+			SubnetId:           aws.String(n.subnetID),
+			VpcId:              aws.String(n.vpcID),
+			InterfaceType:      aws.String(n.apiType()),
+		})
+	}
 	if inst.keyName != "" {
 		out.KeyName = aws.String(inst.keyName)
 	}

@@ -70,7 +70,13 @@ func (e *ECS) launch(t *task) {
 		e.setStatus(t, taskProvisioning)
 		e.after(t, provision, "task provisioned", func() {
 			if t.eni != nil {
-				t.eni.status = "ATTACHED"
+				host := ""
+				if t.instance != nil {
+					host = t.instance.ec2ID
+				}
+				if err := e.ec2.AttachENI(t.eni.id, host); err == nil {
+					t.eni.status = "ATTACHED"
+				}
 			}
 			e.pending(t)
 		})

@@ -113,6 +113,7 @@ func (e *ECS) releaseENI(t *task) {
 	if t.eni == nil || t.eni.status == "DELETED" {
 		return
 	}
+	_ = e.ec2.DetachENI(t.eni.id)
 	_ = e.ec2.DeleteENI(t.eni.id)
 	t.eni.status = "DELETED"
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ecsbox/ecsbox/runtime/aws"
+	"github.com/ecsbox/ecsbox/runtime/ec2"
 )
 
 func webTask(memory int, ports ...PortMapping) *RegisterTaskDefinitionRequest {
@@ -184,6 +185,11 @@ func TestAwsvpcOnEC2UsesENIs(t *testing.T) {
 	sn, _ := w.ec2.Subnet(subnet)
 	before := sn.AvailableIPs
 	w.advance(time.Minute)
+	enis := must2(w.ec2.DescribeNetworkInterfaces(&ec2.DescribeNetworkInterfacesRequest{Filters: []ec2.Filter{{Name: aws.String("private-ip-address"), Values: []string{ip}}}}))
+	if n := enis.NetworkInterfaces; len(n) != 1 || aws.ToString(n[0].Status) != "in-use" || n[0].Attachment == nil ||
+		aws.ToString(n[0].Attachment.InstanceId) != w.ecs.clusters["demo"].instances[0].ec2ID || aws.ToInt(n[0].Attachment.DeviceIndex) != 1 {
+		t.Errorf("the running task's ENI in EC2: %+v", n)
+	}
 	w.ok(w.ecs.StopTask(&StopTaskRequest{Cluster: aws.String("demo"), Task: task.TaskArn}))
 	w.advance(time.Minute)
 	sn, _ = w.ec2.Subnet(subnet)
