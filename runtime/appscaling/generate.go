@@ -1,0 +1,3 @@
+package appscaling
+
+//go:generate go run ../awsmodel/awsgen -service application_autoscaling -package appscaling -ops RegisterScalableTarget,DeregisterScalableTarget,DescribeScalableTargets,PutScalingPolicy,DeleteScalingPolicy,DescribeScalingPolicies,DescribeScalingActivities,PutScheduledAction,DescribeScheduledActions,DeleteScheduledAction -o types_gen.go
