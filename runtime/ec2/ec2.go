@@ -21,12 +21,18 @@
 //	instancetypes.go   DescribeInstanceTypes and the instance type catalogue
 //	images.go          DescribeImages and the public AMI catalogue
 //	filters.go         the Filters member the Describe operations share
+//	launchtemplate.go  CreateLaunchTemplate, CreateLaunchTemplateVersion,
+//	                   ModifyLaunchTemplate, DeleteLaunchTemplate and
+//	                   ResolveLaunchTemplate (Auto Scaling)
+//	launchtemplate_describe.go  DescribeLaunchTemplates,
+//	                   DescribeLaunchTemplateVersions
 //	pagination.go      MaxResults and NextToken
 //
 // Other services use the Go API beside the operations: LaunchInstance and
 // TerminateInstance (Auto Scaling), Instance, Instances and OnStateChange
 // (the ECS agent), CreateENI and DeleteENI (awsvpc tasks), Subnet and
-// DefaultSubnets, InstanceType and Image.
+// DefaultSubnets, InstanceType and Image, LaunchTemplate and
+// ResolveLaunchTemplate (Auto Scaling).
 package ec2
 
 import (
@@ -82,6 +88,9 @@ type EC2 struct {
 	instances   []*instance // in launch order, terminated ones until they expire
 	instanceSeq int
 	hooks       []func(InstanceInfo, string, string)
+
+	templates   []*launchTemplate // in creation order
+	templateSeq int
 }
 
 // New returns the EC2 service of a new account: a default VPC with one

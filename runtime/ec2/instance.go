@@ -53,8 +53,11 @@ type LaunchSpec struct {
 	ImageID      string
 	InstanceType string // "" means DefaultInstanceType
 	SubnetID     string // "" means the default subnet of the first zone
-	// SecurityGroups are group IDs; none means the VPC's default group.
+	// SecurityGroups are group IDs and SecurityGroupNames group names in
+	// the subnet's VPC; none of either means the VPC's default group.
 	SecurityGroups     []string
+	SecurityGroupNames []string
+	KeyName            string
 	IamInstanceProfile string
 	// UserData is the decoded text. A launch template carries it base64
 	// encoded; the caller decodes it.
@@ -204,7 +207,7 @@ func instanceTags(specs []TagSpecification) map[string]string {
 // LaunchInstance launches one instance, by the same path as RunInstances
 // with MinCount = MaxCount = 1, in a reservation of its own.
 func (e *EC2) LaunchInstance(spec LaunchSpec) (InstanceInfo, error) {
-	plan, err := e.plan(spec, "", nil)
+	plan, err := e.plan(spec, "", spec.SecurityGroupNames)
 	if err != nil {
 		return InstanceInfo{}, err
 	}
@@ -212,7 +215,7 @@ func (e *EC2) LaunchInstance(spec LaunchSpec) (InstanceInfo, error) {
 		return InstanceInfo{}, awserr.Newf(InsufficientFreeAddressesInSubnet,
 			"There are not enough free addresses in subnet '%s' to satisfy the requested number of instances.", plan.subnet.id)
 	}
-	return e.launch(plan, e.sim.EC2ID("r"), 0, "").info(), nil
+	return e.launch(plan, e.sim.EC2ID("r"), 0, spec.KeyName).info(), nil
 }
 
 // launchPlan is a checked LaunchSpec.

@@ -37,7 +37,9 @@ func TestOperationSignatures(t *testing.T) {
 	errType := reflect.TypeFor[error]()
 	for _, name := range []string{"RunInstances", "DescribeInstances", "TerminateInstances", "StopInstances", "StartInstances",
 		"DescribeInstanceAttribute", "DescribeSubnets", "DescribeVpcs", "DescribeSecurityGroups", "DescribeAvailabilityZones",
-		"DescribeInstanceTypes", "DescribeImages", "DescribeNetworkInterfaces"} {
+		"DescribeInstanceTypes", "DescribeImages", "DescribeNetworkInterfaces",
+		"CreateLaunchTemplate", "CreateLaunchTemplateVersion", "DescribeLaunchTemplates", "DescribeLaunchTemplateVersions",
+		"ModifyLaunchTemplate", "DeleteLaunchTemplate"} {
 		m, ok := typ.MethodByName(name)
 		if !ok {
 			t.Errorf("%s missing", name)

@@ -6,6 +6,82 @@ import "github.com/ecsbox/ecsbox/runtime/aws"
 
 var _ aws.Time
 
+// AcceleratorCount: The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon
+// Web Services Inferentia chips) on an instance.
+type AcceleratorCount struct {
+	// The minimum number of accelerators.
+	Min *int `json:"Min,omitzero"`
+	// The maximum number of accelerators.
+	Max *int `json:"Max,omitzero"`
+}
+
+// AcceleratorCountRequest: The minimum and maximum number of accelerators (GPUs, FPGAs, or
+// Amazon Web Services Inferentia chips) on an instance.
+type AcceleratorCountRequest struct {
+	// The minimum number of accelerators.
+	Min *int `json:"Min,omitzero"`
+	// The maximum number of accelerators.
+	Max *int `json:"Max,omitzero"`
+}
+
+// Values of AcceleratorManufacturer.
+const (
+	AcceleratorManufacturerAmazonWebServices = "amazon-web-services"
+	AcceleratorManufacturerAmd               = "amd"
+	AcceleratorManufacturerNvidia            = "nvidia"
+	AcceleratorManufacturerXilinx            = "xilinx"
+	AcceleratorManufacturerHabana            = "habana"
+)
+
+// Values of AcceleratorName.
+const (
+	AcceleratorNameA100          = "a100"
+	AcceleratorNameInferentia    = "inferentia"
+	AcceleratorNameK520          = "k520"
+	AcceleratorNameK80           = "k80"
+	AcceleratorNameM60           = "m60"
+	AcceleratorNameRadeonProV520 = "radeon-pro-v520"
+	AcceleratorNameT4            = "t4"
+	AcceleratorNameVu9p          = "vu9p"
+	AcceleratorNameV100          = "v100"
+	AcceleratorNameA10g          = "a10g"
+	AcceleratorNameH100          = "h100"
+	AcceleratorNameT4g           = "t4g"
+	AcceleratorNameL40s          = "l40s"
+	AcceleratorNameL4            = "l4"
+	AcceleratorNameGaudiHl205    = "gaudi-hl-205"
+	AcceleratorNameInferentia2   = "inferentia2"
+	AcceleratorNameTrainium      = "trainium"
+	AcceleratorNameTrainium2     = "trainium2"
+	AcceleratorNameU30           = "u30"
+)
+
+// AcceleratorTotalMemoryMiB: The minimum and maximum amount of total accelerator memory, in
+// MiB.
+type AcceleratorTotalMemoryMiB struct {
+	// The minimum amount of accelerator memory, in MiB.
+	Min *int `json:"Min,omitzero"`
+	// The maximum amount of accelerator memory, in MiB.
+	Max *int `json:"Max,omitzero"`
+}
+
+// AcceleratorTotalMemoryMiBRequest: The minimum and maximum amount of total accelerator
+// memory, in MiB.
+type AcceleratorTotalMemoryMiBRequest struct {
+	// The minimum amount of accelerator memory, in MiB.
+	Min *int `json:"Min,omitzero"`
+	// The maximum amount of accelerator memory, in MiB.
+	Max *int `json:"Max,omitzero"`
+}
+
+// Values of AcceleratorType.
+const (
+	AcceleratorTypeGpu       = "gpu"
+	AcceleratorTypeFpga      = "fpga"
+	AcceleratorTypeInference = "inference"
+	AcceleratorTypeMedia     = "media"
+)
+
 // Values of AmdSevSnpSpecification.
 const (
 	AmdSevSnpSpecificationEnabled  = "enabled"
@@ -151,6 +227,45 @@ const (
 	BandwidthWeightingTypeEbs1    = "ebs-1"
 )
 
+// Values of BareMetal.
+const (
+	BareMetalIncluded = "included"
+	BareMetalRequired = "required"
+	BareMetalExcluded = "excluded"
+)
+
+// BaselineEbsBandwidthMbps: The minimum and maximum baseline bandwidth to Amazon EBS, in
+// Mbps.
+type BaselineEbsBandwidthMbps struct {
+	// The minimum baseline bandwidth, in Mbps.
+	Min *int `json:"Min,omitzero"`
+	// The maximum baseline bandwidth, in Mbps.
+	Max *int `json:"Max,omitzero"`
+}
+
+// BaselineEbsBandwidthMbpsRequest: The minimum and maximum baseline bandwidth to Amazon EBS,
+// in Mbps.
+type BaselineEbsBandwidthMbpsRequest struct {
+	// The minimum baseline bandwidth, in Mbps.
+	Min *int `json:"Min,omitzero"`
+	// The maximum baseline bandwidth, in Mbps.
+	Max *int `json:"Max,omitzero"`
+}
+
+// BaselinePerformanceFactors: The baseline performance to consider, using an instance family
+// as a baseline reference.
+type BaselinePerformanceFactors struct {
+	// The CPU performance to consider, using an instance family as the baseline reference.
+	Cpu *CpuPerformanceFactor `json:"Cpu,omitzero"`
+}
+
+// BaselinePerformanceFactorsRequest: The baseline performance to consider, using an instance
+// family as a baseline reference.
+type BaselinePerformanceFactorsRequest struct {
+	// The CPU performance to consider, using an instance family as the baseline reference.
+	Cpu *CpuPerformanceFactorRequest `json:"Cpu,omitzero"`
+}
+
 // BlockDeviceMapping: Describes a block device mapping, which defines the EBS volumes and
 // instance store volumes to attach to an instance at launch.
 type BlockDeviceMapping struct {
@@ -188,6 +303,13 @@ const (
 	BootModeValuesLegacyBios    = "legacy-bios"
 	BootModeValuesUefi          = "uefi"
 	BootModeValuesUefiPreferred = "uefi-preferred"
+)
+
+// Values of BurstablePerformance.
+const (
+	BurstablePerformanceIncluded = "included"
+	BurstablePerformanceRequired = "required"
+	BurstablePerformanceExcluded = "excluded"
 )
 
 // Values of CapacityReservationPreference.
@@ -247,6 +369,20 @@ type ConnectionTrackingConfiguration struct {
 	UdpTimeout *int `json:"UdpTimeout,omitzero"`
 }
 
+// ConnectionTrackingSpecification: A security group connection tracking specification that
+// enables you to set the idle timeout for connection tracking on an Elastic network
+// interface.
+type ConnectionTrackingSpecification struct {
+	// Timeout (in seconds) for idle TCP connections in an established state.
+	TcpEstablishedTimeout *int `json:"TcpEstablishedTimeout,omitzero"`
+	// Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction
+	// or a single request-response transaction.
+	UdpTimeout *int `json:"UdpTimeout,omitzero"`
+	// Timeout (in seconds) for idle UDP flows classified as streams which have seen more than
+	// one request-response transaction.
+	UdpStreamTimeout *int `json:"UdpStreamTimeout,omitzero"`
+}
+
 // ConnectionTrackingSpecificationRequest: A security group connection tracking specification
 // request that enables you to set the idle timeout for connection tracking on an Elastic
 // network interface.
@@ -275,6 +411,14 @@ type ConnectionTrackingSpecificationResponse struct {
 	UdpTimeout *int `json:"UdpTimeout,omitzero"`
 }
 
+// Values of CpuManufacturer.
+const (
+	CpuManufacturerIntel             = "intel"
+	CpuManufacturerAmd               = "amd"
+	CpuManufacturerAmazonWebServices = "amazon-web-services"
+	CpuManufacturerApple             = "apple"
+)
+
 // CpuOptions: The CPU options for the instance.
 type CpuOptions struct {
 	// The number of CPU cores for the instance.
@@ -299,6 +443,82 @@ type CpuOptionsRequest struct {
 	NestedVirtualization *string `json:"NestedVirtualization,omitzero"`
 }
 
+// CpuPerformanceFactor: The CPU performance to consider, using an instance family as the
+// baseline reference.
+type CpuPerformanceFactor struct {
+	// Specify an instance family to use as the baseline reference for CPU performance.
+	References []PerformanceFactorReference `json:"References,omitzero"`
+}
+
+// CpuPerformanceFactorRequest: The CPU performance to consider, using an instance family as
+// the baseline reference.
+type CpuPerformanceFactorRequest struct {
+	// Specify an instance family to use as the baseline reference for CPU performance.
+	References []PerformanceFactorReferenceRequest `json:"References,omitzero"`
+}
+
+type CreateLaunchTemplateRequest struct {
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+	// Unique, case-sensitive identifier you provide to ensure the idempotency of the request.
+	ClientToken *string `json:"ClientToken,omitzero"`
+	// A name for the launch template.
+	LaunchTemplateName *string `json:"LaunchTemplateName,omitzero"`
+	// A description for the first version of the launch template.
+	VersionDescription *string `json:"VersionDescription,omitzero"`
+	// The information for the launch template.
+	LaunchTemplateData *RequestLaunchTemplateData `json:"LaunchTemplateData,omitzero"`
+	// Reserved for internal use.
+	Operator *OperatorRequest `json:"Operator,omitzero"`
+	// The tags to apply to the launch template on creation.
+	TagSpecifications []TagSpecification `json:"TagSpecifications,omitzero"`
+}
+
+type CreateLaunchTemplateResult struct {
+	// Information about the launch template.
+	LaunchTemplate *LaunchTemplate `json:"LaunchTemplate,omitzero"`
+	// If the launch template contains parameters or parameter combinations that are not valid,
+	// an error code and an error message are returned for each issue that's found.
+	Warning *ValidationWarning `json:"Warning,omitzero"`
+}
+
+type CreateLaunchTemplateVersionRequest struct {
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+	// Unique, case-sensitive identifier you provide to ensure the idempotency of the request.
+	ClientToken *string `json:"ClientToken,omitzero"`
+	// The ID of the launch template.
+	LaunchTemplateId *string `json:"LaunchTemplateId,omitzero"`
+	// The name of the launch template.
+	LaunchTemplateName *string `json:"LaunchTemplateName,omitzero"`
+	// The version of the launch template on which to base the new version.
+	SourceVersion *string `json:"SourceVersion,omitzero"`
+	// A description for the version of the launch template.
+	VersionDescription *string `json:"VersionDescription,omitzero"`
+	// The information for the launch template.
+	LaunchTemplateData *RequestLaunchTemplateData `json:"LaunchTemplateData,omitzero"`
+	// If true, and if a Systems Manager parameter is specified for ImageId, the AMI ID is
+	// displayed in the response for imageID.
+	ResolveAlias *bool `json:"ResolveAlias,omitzero"`
+}
+
+type CreateLaunchTemplateVersionResult struct {
+	// Information about the launch template version.
+	LaunchTemplateVersion *LaunchTemplateVersion `json:"LaunchTemplateVersion,omitzero"`
+	// If the new version of the launch template contains parameters or parameter combinations
+	// that are not valid, an error code and an error message are returned for each issue that's
+	// found.
+	Warning *ValidationWarning `json:"Warning,omitzero"`
+}
+
+// CreditSpecification: Describes the credit option for CPU usage of a T instance.
+type CreditSpecification struct {
+	// The credit option for CPU usage of a T instance.
+	CpuCredits *string `json:"CpuCredits,omitzero"`
+}
+
 // CreditSpecificationRequest: The credit option for CPU usage of a T instance.
 type CreditSpecificationRequest struct {
 	// The credit option for CPU usage of a T instance.
@@ -316,6 +536,21 @@ type DefaultConnectionTrackingConfiguration struct {
 	// Default timeout (in seconds) for idle UDP flows classified as streams which have seen more
 	// than one request-response transaction.
 	DefaultUdpStreamTimeout *int `json:"DefaultUdpStreamTimeout,omitzero"`
+}
+
+type DeleteLaunchTemplateRequest struct {
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+	// The ID of the launch template.
+	LaunchTemplateId *string `json:"LaunchTemplateId,omitzero"`
+	// The name of the launch template.
+	LaunchTemplateName *string `json:"LaunchTemplateName,omitzero"`
+}
+
+type DeleteLaunchTemplateResult struct {
+	// Information about the launch template.
+	LaunchTemplate *LaunchTemplate `json:"LaunchTemplate,omitzero"`
 }
 
 type DescribeAvailabilityZonesRequest struct {
@@ -422,6 +657,65 @@ type DescribeInstancesResult struct {
 	NextToken *string `json:"NextToken,omitzero"`
 	// Information about the reservations.
 	Reservations []Reservation `json:"Reservations,omitzero"`
+}
+
+type DescribeLaunchTemplateVersionsRequest struct {
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+	// The ID of the launch template.
+	LaunchTemplateId *string `json:"LaunchTemplateId,omitzero"`
+	// The name of the launch template.
+	LaunchTemplateName *string `json:"LaunchTemplateName,omitzero"`
+	// One or more versions of the launch template.
+	Versions []string `json:"Versions,omitzero"`
+	// The version number after which to describe launch template versions.
+	MinVersion *string `json:"MinVersion,omitzero"`
+	// The version number up to which to describe launch template versions.
+	MaxVersion *string `json:"MaxVersion,omitzero"`
+	// The token to request the next page of results.
+	NextToken *string `json:"NextToken,omitzero"`
+	// The maximum number of results to return in a single call.
+	MaxResults *int `json:"MaxResults,omitzero"`
+	// One or more filters.
+	Filters []Filter `json:"Filters,omitzero"`
+	// If true, and if a Systems Manager parameter is specified for ImageId, the AMI ID is
+	// displayed in the response for imageId.
+	ResolveAlias *bool `json:"ResolveAlias,omitzero"`
+	// Indicates whether to include managed resources in the output.
+	IncludeManagedResources *bool `json:"IncludeManagedResources,omitzero"`
+}
+
+type DescribeLaunchTemplateVersionsResult struct {
+	// Information about the launch template versions.
+	LaunchTemplateVersions []LaunchTemplateVersion `json:"LaunchTemplateVersions,omitzero"`
+	// The token to use to retrieve the next page of results.
+	NextToken *string `json:"NextToken,omitzero"`
+}
+
+type DescribeLaunchTemplatesRequest struct {
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+	// One or more launch template IDs.
+	LaunchTemplateIds []string `json:"LaunchTemplateIds,omitzero"`
+	// One or more launch template names.
+	LaunchTemplateNames []string `json:"LaunchTemplateNames,omitzero"`
+	// One or more filters.
+	Filters []Filter `json:"Filters,omitzero"`
+	// The token to request the next page of results.
+	NextToken *string `json:"NextToken,omitzero"`
+	// The maximum number of results to return in a single call.
+	MaxResults *int `json:"MaxResults,omitzero"`
+	// Indicates whether to include managed resources in the output.
+	IncludeManagedResources *bool `json:"IncludeManagedResources,omitzero"`
+}
+
+type DescribeLaunchTemplatesResult struct {
+	// Information about the launch templates.
+	LaunchTemplates []LaunchTemplate `json:"LaunchTemplates,omitzero"`
+	// The token to use to retrieve the next page of results.
+	NextToken *string `json:"NextToken,omitzero"`
 }
 
 // DescribeNetworkInterfacesRequest: Contains the parameters for DescribeNetworkInterfaces.
@@ -689,6 +983,12 @@ type ElasticGpuAssociation struct {
 // ElasticGpuSpecification: Amazon Elastic Graphics reached end of life on January 8, 2024.
 type ElasticGpuSpecification struct {
 	// The type of Elastic Graphics accelerator.
+	Type *string `json:"Type,omitzero"`
+}
+
+// ElasticGpuSpecificationResponse: Deprecated.
+type ElasticGpuSpecificationResponse struct {
+	// Deprecated.
 	Type *string `json:"Type,omitzero"`
 }
 
@@ -1275,6 +1575,12 @@ const (
 	InstanceBootModeValuesUefi       = "uefi"
 )
 
+// Values of InstanceGeneration.
+const (
+	InstanceGenerationCurrent  = "current"
+	InstanceGenerationPrevious = "previous"
+)
+
 // Values of InstanceInterruptionBehavior.
 const (
 	InstanceInterruptionBehaviorHibernate = "hibernate"
@@ -1295,6 +1601,12 @@ type InstanceIpv6Address struct {
 	// Determines if an IPv6 address associated with a network interface is the primary IPv6
 	// address.
 	IsPrimaryIpv6 *bool `json:"IsPrimaryIpv6,omitzero"`
+}
+
+// InstanceIpv6AddressRequest: Describes an IPv6 address.
+type InstanceIpv6AddressRequest struct {
+	// The IPv6 address.
+	Ipv6Address *string `json:"Ipv6Address,omitzero"`
 }
 
 // InstanceIpv6Prefix: Information about an IPv6 prefix.
@@ -1560,6 +1872,133 @@ const (
 	InstanceRebootMigrationStateDisabled = "disabled"
 	InstanceRebootMigrationStateDefault  = "default"
 )
+
+// InstanceRequirements: The attributes for the instance types.
+type InstanceRequirements struct {
+	// The minimum and maximum number of vCPUs.
+	VCpuCount *VCpuCountRange `json:"VCpuCount,omitzero"`
+	// The minimum and maximum amount of memory, in MiB.
+	MemoryMiB *MemoryMiB `json:"MemoryMiB,omitzero"`
+	// The CPU manufacturers to include.
+	CpuManufacturers []string `json:"CpuManufacturers,omitzero"`
+	// The minimum and maximum amount of memory per vCPU, in GiB.
+	MemoryGiBPerVCpu *MemoryGiBPerVCpu `json:"MemoryGiBPerVCpu,omitzero"`
+	// The instance types to exclude.
+	ExcludedInstanceTypes []string `json:"ExcludedInstanceTypes,omitzero"`
+	// Indicates whether current or previous generation instance types are included.
+	InstanceGenerations []string `json:"InstanceGenerations,omitzero"`
+	// [Price protection] The price protection threshold for Spot Instances, as a percentage
+	// higher than an identified Spot price.
+	SpotMaxPricePercentageOverLowestPrice *int `json:"SpotMaxPricePercentageOverLowestPrice,omitzero"`
+	// [Price protection] The price protection threshold for On-Demand Instances, as a percentage
+	// higher than an identified On-Demand price.
+	OnDemandMaxPricePercentageOverLowestPrice *int `json:"OnDemandMaxPricePercentageOverLowestPrice,omitzero"`
+	// Indicates whether bare metal instance types must be included, excluded, or required.
+	BareMetal *string `json:"BareMetal,omitzero"`
+	// Indicates whether burstable performance T instance types are included, excluded, or
+	// required.
+	BurstablePerformance *string `json:"BurstablePerformance,omitzero"`
+	// Indicates whether instance types must support hibernation for On-Demand Instances.
+	RequireHibernateSupport *bool `json:"RequireHibernateSupport,omitzero"`
+	// The minimum and maximum number of network interfaces.
+	NetworkInterfaceCount *NetworkInterfaceCount `json:"NetworkInterfaceCount,omitzero"`
+	// Indicates whether instance types with instance store volumes are included, excluded, or
+	// required.
+	LocalStorage *string `json:"LocalStorage,omitzero"`
+	// The type of local storage that is required.
+	LocalStorageTypes []string `json:"LocalStorageTypes,omitzero"`
+	// The minimum and maximum amount of total local storage, in GB.
+	TotalLocalStorageGB *TotalLocalStorageGB `json:"TotalLocalStorageGB,omitzero"`
+	// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps.
+	BaselineEbsBandwidthMbps *BaselineEbsBandwidthMbps `json:"BaselineEbsBandwidthMbps,omitzero"`
+	// The accelerator types that must be on the instance type.
+	AcceleratorTypes []string `json:"AcceleratorTypes,omitzero"`
+	// The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services
+	// Inferentia chips) on an instance.
+	AcceleratorCount *AcceleratorCount `json:"AcceleratorCount,omitzero"`
+	// Indicates whether instance types must have accelerators by specific manufacturers.
+	AcceleratorManufacturers []string `json:"AcceleratorManufacturers,omitzero"`
+	// The accelerators that must be on the instance type.
+	AcceleratorNames []string `json:"AcceleratorNames,omitzero"`
+	// The minimum and maximum amount of total accelerator memory, in MiB.
+	AcceleratorTotalMemoryMiB *AcceleratorTotalMemoryMiB `json:"AcceleratorTotalMemoryMiB,omitzero"`
+	// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
+	NetworkBandwidthGbps *NetworkBandwidthGbps `json:"NetworkBandwidthGbps,omitzero"`
+	// The instance types to apply your specified attributes against.
+	AllowedInstanceTypes []string `json:"AllowedInstanceTypes,omitzero"`
+	// [Price protection] The price protection threshold for Spot Instances, as a percentage of
+	// an identified On-Demand price.
+	MaxSpotPriceAsPercentageOfOptimalOnDemandPrice *int `json:"MaxSpotPriceAsPercentageOfOptimalOnDemandPrice,omitzero"`
+	// The baseline performance to consider, using an instance family as a baseline reference.
+	BaselinePerformanceFactors *BaselinePerformanceFactors `json:"BaselinePerformanceFactors,omitzero"`
+	// Specifies whether instance types must support encrypting in-transit traffic between
+	// instances.
+	RequireEncryptionInTransit *bool `json:"RequireEncryptionInTransit,omitzero"`
+}
+
+// InstanceRequirementsRequest: The attributes for the instance types.
+type InstanceRequirementsRequest struct {
+	// The minimum and maximum number of vCPUs.
+	VCpuCount *VCpuCountRangeRequest `json:"VCpuCount,omitzero"`
+	// The minimum and maximum amount of memory, in MiB.
+	MemoryMiB *MemoryMiBRequest `json:"MemoryMiB,omitzero"`
+	// The CPU manufacturers to include.
+	CpuManufacturers []string `json:"CpuManufacturers,omitzero"`
+	// The minimum and maximum amount of memory per vCPU, in GiB.
+	MemoryGiBPerVCpu *MemoryGiBPerVCpuRequest `json:"MemoryGiBPerVCpu,omitzero"`
+	// The instance types to exclude.
+	ExcludedInstanceTypes []string `json:"ExcludedInstanceTypes,omitzero"`
+	// Indicates whether current or previous generation instance types are included.
+	InstanceGenerations []string `json:"InstanceGenerations,omitzero"`
+	// [Price protection] The price protection threshold for Spot Instances, as a percentage
+	// higher than an identified Spot price.
+	SpotMaxPricePercentageOverLowestPrice *int `json:"SpotMaxPricePercentageOverLowestPrice,omitzero"`
+	// [Price protection] The price protection threshold for On-Demand Instances, as a percentage
+	// higher than an identified On-Demand price.
+	OnDemandMaxPricePercentageOverLowestPrice *int `json:"OnDemandMaxPricePercentageOverLowestPrice,omitzero"`
+	// Indicates whether bare metal instance types must be included, excluded, or required.
+	BareMetal *string `json:"BareMetal,omitzero"`
+	// Indicates whether burstable performance T instance types are included, excluded, or
+	// required.
+	BurstablePerformance *string `json:"BurstablePerformance,omitzero"`
+	// Indicates whether instance types must support hibernation for On-Demand Instances.
+	RequireHibernateSupport *bool `json:"RequireHibernateSupport,omitzero"`
+	// The minimum and maximum number of network interfaces.
+	NetworkInterfaceCount *NetworkInterfaceCountRequest `json:"NetworkInterfaceCount,omitzero"`
+	// Indicates whether instance types with instance store volumes are included, excluded, or
+	// required.
+	LocalStorage *string `json:"LocalStorage,omitzero"`
+	// The type of local storage that is required.
+	LocalStorageTypes []string `json:"LocalStorageTypes,omitzero"`
+	// The minimum and maximum amount of total local storage, in GB.
+	TotalLocalStorageGB *TotalLocalStorageGBRequest `json:"TotalLocalStorageGB,omitzero"`
+	// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps.
+	BaselineEbsBandwidthMbps *BaselineEbsBandwidthMbpsRequest `json:"BaselineEbsBandwidthMbps,omitzero"`
+	// The accelerator types that must be on the instance type.
+	AcceleratorTypes []string `json:"AcceleratorTypes,omitzero"`
+	// The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services
+	// Inferentia chips) on an instance.
+	AcceleratorCount *AcceleratorCountRequest `json:"AcceleratorCount,omitzero"`
+	// Indicates whether instance types must have accelerators by specific manufacturers.
+	AcceleratorManufacturers []string `json:"AcceleratorManufacturers,omitzero"`
+	// The accelerators that must be on the instance type.
+	AcceleratorNames []string `json:"AcceleratorNames,omitzero"`
+	// The minimum and maximum amount of total accelerator memory, in MiB.
+	AcceleratorTotalMemoryMiB *AcceleratorTotalMemoryMiBRequest `json:"AcceleratorTotalMemoryMiB,omitzero"`
+	// The minimum and maximum amount of baseline network bandwidth, in gigabits per second
+	// (Gbps).
+	NetworkBandwidthGbps *NetworkBandwidthGbpsRequest `json:"NetworkBandwidthGbps,omitzero"`
+	// The instance types to apply your specified attributes against.
+	AllowedInstanceTypes []string `json:"AllowedInstanceTypes,omitzero"`
+	// [Price protection] The price protection threshold for Spot Instances, as a percentage of
+	// an identified On-Demand price.
+	MaxSpotPriceAsPercentageOfOptimalOnDemandPrice *int `json:"MaxSpotPriceAsPercentageOfOptimalOnDemandPrice,omitzero"`
+	// The baseline performance to consider, using an instance family as a baseline reference.
+	BaselinePerformanceFactors *BaselinePerformanceFactorsRequest `json:"BaselinePerformanceFactors,omitzero"`
+	// Specifies whether instance types must support encrypting in-transit traffic between
+	// instances.
+	RequireEncryptionInTransit *bool `json:"RequireEncryptionInTransit,omitzero"`
+}
 
 // InstanceSecondaryInterface: Describes a secondary interface attached to an instance.
 type InstanceSecondaryInterface struct {
@@ -3211,6 +3650,13 @@ type Ipv4PrefixSpecificationRequest struct {
 	Ipv4Prefix *string `json:"Ipv4Prefix,omitzero"`
 }
 
+// Ipv4PrefixSpecificationResponse: Information about the IPv4 delegated prefixes assigned to
+// a network interface.
+type Ipv4PrefixSpecificationResponse struct {
+	// The IPv4 delegated prefixes assigned to the network interface.
+	Ipv4Prefix *string `json:"Ipv4Prefix,omitzero"`
+}
+
 // Values of Ipv6AddressAttribute.
 const (
 	Ipv6AddressAttributePublic  = "public"
@@ -3229,12 +3675,575 @@ type Ipv6PrefixSpecificationRequest struct {
 	Ipv6Prefix *string `json:"Ipv6Prefix,omitzero"`
 }
 
+// Ipv6PrefixSpecificationResponse: Information about the IPv6 delegated prefixes assigned to
+// a network interface.
+type Ipv6PrefixSpecificationResponse struct {
+	// The IPv6 delegated prefixes assigned to the network interface.
+	Ipv6Prefix *string `json:"Ipv6Prefix,omitzero"`
+}
+
 // Ipv6Range: Describes an IPv6 address range.
 type Ipv6Range struct {
 	// A description for the security group rule that references this IPv6 address range.
 	Description *string `json:"Description,omitzero"`
 	// The IPv6 address range.
 	CidrIpv6 *string `json:"CidrIpv6,omitzero"`
+}
+
+// LaunchTemplate: Describes a launch template.
+type LaunchTemplate struct {
+	// The ID of the launch template.
+	LaunchTemplateId *string `json:"LaunchTemplateId,omitzero"`
+	// The name of the launch template.
+	LaunchTemplateName *string `json:"LaunchTemplateName,omitzero"`
+	// The time launch template was created.
+	CreateTime *aws.Time `json:"CreateTime,omitzero"`
+	// The principal that created the launch template.
+	CreatedBy *string `json:"CreatedBy,omitzero"`
+	// The version number of the default version of the launch template.
+	DefaultVersionNumber *int64 `json:"DefaultVersionNumber,omitzero"`
+	// The version number of the latest version of the launch template.
+	LatestVersionNumber *int64 `json:"LatestVersionNumber,omitzero"`
+	// The tags for the launch template.
+	Tags []Tag `json:"Tags,omitzero"`
+	// The entity that manages the launch template.
+	Operator *OperatorResponse `json:"Operator,omitzero"`
+}
+
+// Values of LaunchTemplateAutoRecoveryState.
+const (
+	LaunchTemplateAutoRecoveryStateDefault  = "default"
+	LaunchTemplateAutoRecoveryStateDisabled = "disabled"
+)
+
+// LaunchTemplateBlockDeviceMapping: Describes a block device mapping.
+type LaunchTemplateBlockDeviceMapping struct {
+	// The device name.
+	DeviceName *string `json:"DeviceName,omitzero"`
+	// The virtual device name (ephemeralN).
+	VirtualName *string `json:"VirtualName,omitzero"`
+	// Information about the block device for an EBS volume.
+	Ebs *LaunchTemplateEbsBlockDevice `json:"Ebs,omitzero"`
+	// To omit the device from the block device mapping, specify an empty string.
+	NoDevice *string `json:"NoDevice,omitzero"`
+}
+
+// LaunchTemplateBlockDeviceMappingRequest: Describes a block device mapping.
+type LaunchTemplateBlockDeviceMappingRequest struct {
+	// The device name (for example, /dev/sdh or xvdh).
+	DeviceName *string `json:"DeviceName,omitzero"`
+	// The virtual device name (ephemeralN).
+	VirtualName *string `json:"VirtualName,omitzero"`
+	// Parameters used to automatically set up EBS volumes when the instance is launched.
+	Ebs *LaunchTemplateEbsBlockDeviceRequest `json:"Ebs,omitzero"`
+	// To omit the device from the block device mapping, specify an empty string.
+	NoDevice *string `json:"NoDevice,omitzero"`
+}
+
+// LaunchTemplateCapacityReservationSpecificationRequest: Describes an instance's Capacity
+// Reservation targeting option.
+type LaunchTemplateCapacityReservationSpecificationRequest struct {
+	// Indicates the instance's Capacity Reservation preferences.
+	CapacityReservationPreference *string `json:"CapacityReservationPreference,omitzero"`
+	// Information about the target Capacity Reservation or Capacity Reservation group.
+	CapacityReservationTarget *CapacityReservationTarget `json:"CapacityReservationTarget,omitzero"`
+}
+
+// LaunchTemplateCapacityReservationSpecificationResponse: Information about the Capacity
+// Reservation targeting option.
+type LaunchTemplateCapacityReservationSpecificationResponse struct {
+	// Indicates the instance's Capacity Reservation preferences.
+	CapacityReservationPreference *string `json:"CapacityReservationPreference,omitzero"`
+	// Information about the target Capacity Reservation or Capacity Reservation group.
+	CapacityReservationTarget *CapacityReservationTargetResponse `json:"CapacityReservationTarget,omitzero"`
+}
+
+// LaunchTemplateCpuOptions: The CPU options for the instance.
+type LaunchTemplateCpuOptions struct {
+	// The number of CPU cores for the instance.
+	CoreCount *int `json:"CoreCount,omitzero"`
+	// The number of threads per CPU core.
+	ThreadsPerCore *int `json:"ThreadsPerCore,omitzero"`
+	// Indicates whether the instance is enabled for AMD SEV-SNP.
+	AmdSevSnp *string `json:"AmdSevSnp,omitzero"`
+	// Indicates whether the instance is enabled for nested virtualization.
+	NestedVirtualization *string `json:"NestedVirtualization,omitzero"`
+}
+
+// LaunchTemplateCpuOptionsRequest: The CPU options for the instance.
+type LaunchTemplateCpuOptionsRequest struct {
+	// The number of CPU cores for the instance.
+	CoreCount *int `json:"CoreCount,omitzero"`
+	// The number of threads per CPU core.
+	ThreadsPerCore *int `json:"ThreadsPerCore,omitzero"`
+	// Indicates whether to enable the instance for AMD SEV-SNP.
+	AmdSevSnp *string `json:"AmdSevSnp,omitzero"`
+	// Indicates whether to enable the instance for nested virtualization.
+	NestedVirtualization *string `json:"NestedVirtualization,omitzero"`
+}
+
+// LaunchTemplateEbsBlockDevice: Describes a block device for an EBS volume.
+type LaunchTemplateEbsBlockDevice struct {
+	// Indicates whether the EBS volume is encrypted.
+	Encrypted *bool `json:"Encrypted,omitzero"`
+	// Indicates whether the EBS volume is deleted on instance termination.
+	DeleteOnTermination *bool `json:"DeleteOnTermination,omitzero"`
+	// The number of I/O operations per second (IOPS) that the volume supports.
+	Iops *int `json:"Iops,omitzero"`
+	// Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to
+	// use for EBS encryption.
+	KmsKeyId *string `json:"KmsKeyId,omitzero"`
+	// The ID of the snapshot.
+	SnapshotId *string `json:"SnapshotId,omitzero"`
+	// The size of the volume, in GiB.
+	VolumeSize *int `json:"VolumeSize,omitzero"`
+	// The volume type.
+	VolumeType *string `json:"VolumeType,omitzero"`
+	// The throughput that the volume supports, in MiB/s.
+	Throughput *int `json:"Throughput,omitzero"`
+	// The Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate)
+	// specified for the volume, in MiB/s.
+	VolumeInitializationRate *int `json:"VolumeInitializationRate,omitzero"`
+	// The index of the EBS card.
+	EbsCardIndex *int `json:"EbsCardIndex,omitzero"`
+}
+
+// LaunchTemplateEbsBlockDeviceRequest: The parameters for a block device for an EBS volume.
+type LaunchTemplateEbsBlockDeviceRequest struct {
+	// Indicates whether the EBS volume is encrypted.
+	Encrypted *bool `json:"Encrypted,omitzero"`
+	// Indicates whether the EBS volume is deleted on instance termination.
+	DeleteOnTermination *bool `json:"DeleteOnTermination,omitzero"`
+	// The number of I/O operations per second (IOPS).
+	Iops *int `json:"Iops,omitzero"`
+	// Identifier (key ID, key alias, key ARN, or alias ARN) of the customer managed KMS key to
+	// use for EBS encryption.
+	KmsKeyId *string `json:"KmsKeyId,omitzero"`
+	// The ID of the snapshot.
+	SnapshotId *string `json:"SnapshotId,omitzero"`
+	// The size of the volume, in GiBs.
+	VolumeSize *int `json:"VolumeSize,omitzero"`
+	// The volume type.
+	VolumeType *string `json:"VolumeType,omitzero"`
+	// The throughput to provision for a gp3 volume, with a maximum of 2,000 MiB/s.
+	Throughput *int `json:"Throughput,omitzero"`
+	// Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization
+	// rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the volume.
+	VolumeInitializationRate *int `json:"VolumeInitializationRate,omitzero"`
+	// The index of the EBS card.
+	EbsCardIndex *int `json:"EbsCardIndex,omitzero"`
+}
+
+// LaunchTemplateElasticInferenceAccelerator: Amazon Elastic Inference is no longer
+// available.
+type LaunchTemplateElasticInferenceAccelerator struct {
+	// The type of elastic inference accelerator.
+	Type *string `json:"Type,omitzero"`
+	// The number of elastic inference accelerators to attach to the instance.
+	Count *int `json:"Count,omitzero"`
+}
+
+// LaunchTemplateElasticInferenceAcceleratorResponse: Amazon Elastic Inference is no longer
+// available.
+type LaunchTemplateElasticInferenceAcceleratorResponse struct {
+	// The type of elastic inference accelerator.
+	Type *string `json:"Type,omitzero"`
+	// The number of elastic inference accelerators to attach to the instance.
+	Count *int `json:"Count,omitzero"`
+}
+
+// LaunchTemplateEnaSrdSpecification: ENA Express uses Amazon Web Services Scalable Reliable
+// Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize
+// tail latency of network traffic between EC2 instances.
+type LaunchTemplateEnaSrdSpecification struct {
+	// Indicates whether ENA Express is enabled for the network interface.
+	EnaSrdEnabled *bool `json:"EnaSrdEnabled,omitzero"`
+	// Configures ENA Express for UDP network traffic.
+	EnaSrdUdpSpecification *LaunchTemplateEnaSrdUdpSpecification `json:"EnaSrdUdpSpecification,omitzero"`
+}
+
+// LaunchTemplateEnaSrdUdpSpecification: ENA Express is compatible with both TCP and UDP
+// transport protocols.
+type LaunchTemplateEnaSrdUdpSpecification struct {
+	// Indicates whether UDP traffic to and from the instance uses ENA Express.
+	EnaSrdUdpEnabled *bool `json:"EnaSrdUdpEnabled,omitzero"`
+}
+
+// LaunchTemplateEnclaveOptions: Indicates whether the instance is enabled for Amazon Web
+// Services Nitro Enclaves.
+type LaunchTemplateEnclaveOptions struct {
+	// If this parameter is set to true, the instance is enabled for Amazon Web Services Nitro
+	// Enclaves; otherwise, it is not enabled for Amazon Web Services Nitro Enclaves.
+	Enabled *bool `json:"Enabled,omitzero"`
+}
+
+// LaunchTemplateEnclaveOptionsRequest: Indicates whether the instance is enabled for Amazon
+// Web Services Nitro Enclaves.
+type LaunchTemplateEnclaveOptionsRequest struct {
+	// To enable the instance for Amazon Web Services Nitro Enclaves, set this parameter to true.
+	Enabled *bool `json:"Enabled,omitzero"`
+}
+
+// LaunchTemplateHibernationOptions: Indicates whether an instance is configured for
+// hibernation.
+type LaunchTemplateHibernationOptions struct {
+	// If this parameter is set to true, the instance is enabled for hibernation; otherwise, it
+	// is not enabled for hibernation.
+	Configured *bool `json:"Configured,omitzero"`
+}
+
+// LaunchTemplateHibernationOptionsRequest: Indicates whether the instance is configured for
+// hibernation.
+type LaunchTemplateHibernationOptionsRequest struct {
+	// If you set this parameter to true, the instance is enabled for hibernation.
+	Configured *bool `json:"Configured,omitzero"`
+}
+
+// Values of LaunchTemplateHttpTokensState.
+const (
+	LaunchTemplateHttpTokensStateOptional = "optional"
+	LaunchTemplateHttpTokensStateRequired = "required"
+)
+
+// LaunchTemplateIamInstanceProfileSpecification: Describes an IAM instance profile.
+type LaunchTemplateIamInstanceProfileSpecification struct {
+	// The Amazon Resource Name (ARN) of the instance profile.
+	Arn *string `json:"Arn,omitzero"`
+	// The name of the instance profile.
+	Name *string `json:"Name,omitzero"`
+}
+
+// LaunchTemplateIamInstanceProfileSpecificationRequest: An IAM instance profile.
+type LaunchTemplateIamInstanceProfileSpecificationRequest struct {
+	// The Amazon Resource Name (ARN) of the instance profile.
+	Arn *string `json:"Arn,omitzero"`
+	// The name of the instance profile.
+	Name *string `json:"Name,omitzero"`
+}
+
+// LaunchTemplateInstanceMaintenanceOptions: The maintenance options of your instance.
+type LaunchTemplateInstanceMaintenanceOptions struct {
+	// Disables the automatic recovery behavior of your instance or sets it to default.
+	AutoRecovery *string `json:"AutoRecovery,omitzero"`
+}
+
+// LaunchTemplateInstanceMaintenanceOptionsRequest: The maintenance options of your instance.
+type LaunchTemplateInstanceMaintenanceOptionsRequest struct {
+	// Disables the automatic recovery behavior of your instance or sets it to default.
+	AutoRecovery *string `json:"AutoRecovery,omitzero"`
+}
+
+// LaunchTemplateInstanceMarketOptions: The market (purchasing) option for the instances.
+type LaunchTemplateInstanceMarketOptions struct {
+	// The market type.
+	MarketType *string `json:"MarketType,omitzero"`
+	// The options for Spot Instances.
+	SpotOptions *LaunchTemplateSpotMarketOptions `json:"SpotOptions,omitzero"`
+}
+
+// LaunchTemplateInstanceMarketOptionsRequest: The market (purchasing) option for the
+// instances.
+type LaunchTemplateInstanceMarketOptionsRequest struct {
+	// The market type.
+	MarketType *string `json:"MarketType,omitzero"`
+	// The options for Spot Instances.
+	SpotOptions *LaunchTemplateSpotMarketOptionsRequest `json:"SpotOptions,omitzero"`
+}
+
+// Values of LaunchTemplateInstanceMetadataEndpointState.
+const (
+	LaunchTemplateInstanceMetadataEndpointStateDisabled = "disabled"
+	LaunchTemplateInstanceMetadataEndpointStateEnabled  = "enabled"
+)
+
+// LaunchTemplateInstanceMetadataOptions: The metadata options for the instance.
+type LaunchTemplateInstanceMetadataOptions struct {
+	// The state of the metadata option changes.
+	State *string `json:"State,omitzero"`
+	// Indicates whether IMDSv2 is required.
+	HttpTokens *string `json:"HttpTokens,omitzero"`
+	// The desired HTTP PUT response hop limit for instance metadata requests.
+	HttpPutResponseHopLimit *int `json:"HttpPutResponseHopLimit,omitzero"`
+	// Enables or disables the HTTP metadata endpoint on your instances.
+	HttpEndpoint *string `json:"HttpEndpoint,omitzero"`
+	// Enables or disables the IPv6 endpoint for the instance metadata service.
+	HttpProtocolIpv6 *string `json:"HttpProtocolIpv6,omitzero"`
+	// Set to enabled to allow access to instance tags from the instance metadata.
+	InstanceMetadataTags *string `json:"InstanceMetadataTags,omitzero"`
+}
+
+// LaunchTemplateInstanceMetadataOptionsRequest: The metadata options for the instance.
+type LaunchTemplateInstanceMetadataOptionsRequest struct {
+	// Indicates whether IMDSv2 is required.
+	HttpTokens *string `json:"HttpTokens,omitzero"`
+	// The desired HTTP PUT response hop limit for instance metadata requests.
+	HttpPutResponseHopLimit *int `json:"HttpPutResponseHopLimit,omitzero"`
+	// Enables or disables the HTTP metadata endpoint on your instances.
+	HttpEndpoint *string `json:"HttpEndpoint,omitzero"`
+	// Enables or disables the IPv6 endpoint for the instance metadata service.
+	HttpProtocolIpv6 *string `json:"HttpProtocolIpv6,omitzero"`
+	// Set to enabled to allow access to instance tags from the instance metadata.
+	InstanceMetadataTags *string `json:"InstanceMetadataTags,omitzero"`
+}
+
+// Values of LaunchTemplateInstanceMetadataOptionsState.
+const (
+	LaunchTemplateInstanceMetadataOptionsStatePending = "pending"
+	LaunchTemplateInstanceMetadataOptionsStateApplied = "applied"
+)
+
+// Values of LaunchTemplateInstanceMetadataProtocolIpv6.
+const (
+	LaunchTemplateInstanceMetadataProtocolIpv6Disabled = "disabled"
+	LaunchTemplateInstanceMetadataProtocolIpv6Enabled  = "enabled"
+)
+
+// Values of LaunchTemplateInstanceMetadataTagsState.
+const (
+	LaunchTemplateInstanceMetadataTagsStateDisabled = "disabled"
+	LaunchTemplateInstanceMetadataTagsStateEnabled  = "enabled"
+)
+
+// LaunchTemplateInstanceNetworkInterfaceSpecification: Describes a network interface.
+type LaunchTemplateInstanceNetworkInterfaceSpecification struct {
+	// Indicates whether to associate a Carrier IP address with eth0 for a new network interface.
+	AssociateCarrierIpAddress *bool `json:"AssociateCarrierIpAddress,omitzero"`
+	// Indicates whether to associate a public IPv4 address with eth0 for a new network
+	// interface.
+	AssociatePublicIpAddress *bool `json:"AssociatePublicIpAddress,omitzero"`
+	// Indicates whether the network interface is deleted when the instance is terminated.
+	DeleteOnTermination *bool `json:"DeleteOnTermination,omitzero"`
+	// A description for the network interface.
+	Description *string `json:"Description,omitzero"`
+	// The device index for the network interface attachment.
+	DeviceIndex *int `json:"DeviceIndex,omitzero"`
+	// The IDs of one or more security groups.
+	Groups []string `json:"Groups,omitzero"`
+	// The type of network interface.
+	InterfaceType *string `json:"InterfaceType,omitzero"`
+	// The number of IPv6 addresses for the network interface.
+	Ipv6AddressCount *int `json:"Ipv6AddressCount,omitzero"`
+	// The IPv6 addresses for the network interface.
+	Ipv6Addresses []InstanceIpv6Address `json:"Ipv6Addresses,omitzero"`
+	// The ID of the network interface.
+	NetworkInterfaceId *string `json:"NetworkInterfaceId,omitzero"`
+	// The primary private IPv4 address of the network interface.
+	PrivateIpAddress *string `json:"PrivateIpAddress,omitzero"`
+	// One or more private IPv4 addresses.
+	PrivateIpAddresses []PrivateIpAddressSpecification `json:"PrivateIpAddresses,omitzero"`
+	// The number of secondary private IPv4 addresses for the network interface.
+	SecondaryPrivateIpAddressCount *int `json:"SecondaryPrivateIpAddressCount,omitzero"`
+	// The ID of the subnet for the network interface.
+	SubnetId *string `json:"SubnetId,omitzero"`
+	// The index of the network card.
+	NetworkCardIndex *int `json:"NetworkCardIndex,omitzero"`
+	// One or more IPv4 prefixes assigned to the network interface.
+	Ipv4Prefixes []Ipv4PrefixSpecificationResponse `json:"Ipv4Prefixes,omitzero"`
+	// The number of IPv4 prefixes that Amazon Web Services automatically assigned to the network
+	// interface.
+	Ipv4PrefixCount *int `json:"Ipv4PrefixCount,omitzero"`
+	// One or more IPv6 prefixes assigned to the network interface.
+	Ipv6Prefixes []Ipv6PrefixSpecificationResponse `json:"Ipv6Prefixes,omitzero"`
+	// The number of IPv6 prefixes that Amazon Web Services automatically assigned to the network
+	// interface.
+	Ipv6PrefixCount *int `json:"Ipv6PrefixCount,omitzero"`
+	// The primary IPv6 address of the network interface.
+	PrimaryIpv6 *bool `json:"PrimaryIpv6,omitzero"`
+	// Contains the ENA Express settings for instances launched from your launch template.
+	EnaSrdSpecification *LaunchTemplateEnaSrdSpecification `json:"EnaSrdSpecification,omitzero"`
+	// A security group connection tracking specification that enables you to set the timeout for
+	// connection tracking on an Elastic network interface.
+	ConnectionTrackingSpecification *ConnectionTrackingSpecification `json:"ConnectionTrackingSpecification,omitzero"`
+	// The number of ENA queues created with the instance.
+	EnaQueueCount *int `json:"EnaQueueCount,omitzero"`
+}
+
+// LaunchTemplateInstanceNetworkInterfaceSpecificationRequest: The parameters for a network
+// interface.
+type LaunchTemplateInstanceNetworkInterfaceSpecificationRequest struct {
+	// Associates a Carrier IP address with eth0 for a new network interface.
+	AssociateCarrierIpAddress *bool `json:"AssociateCarrierIpAddress,omitzero"`
+	// Associates a public IPv4 address with eth0 for a new network interface.
+	AssociatePublicIpAddress *bool `json:"AssociatePublicIpAddress,omitzero"`
+	// Indicates whether the network interface is deleted when the instance is terminated.
+	DeleteOnTermination *bool `json:"DeleteOnTermination,omitzero"`
+	// A description for the network interface.
+	Description *string `json:"Description,omitzero"`
+	// The device index for the network interface attachment.
+	DeviceIndex *int `json:"DeviceIndex,omitzero"`
+	// The IDs of one or more security groups.
+	Groups []string `json:"Groups,omitzero"`
+	// The type of network interface.
+	InterfaceType *string `json:"InterfaceType,omitzero"`
+	// The number of IPv6 addresses to assign to a network interface.
+	Ipv6AddressCount *int `json:"Ipv6AddressCount,omitzero"`
+	// One or more specific IPv6 addresses from the IPv6 CIDR block range of your subnet.
+	Ipv6Addresses []InstanceIpv6AddressRequest `json:"Ipv6Addresses,omitzero"`
+	// The ID of the network interface.
+	NetworkInterfaceId *string `json:"NetworkInterfaceId,omitzero"`
+	// The primary private IPv4 address of the network interface.
+	PrivateIpAddress *string `json:"PrivateIpAddress,omitzero"`
+	// One or more private IPv4 addresses.
+	PrivateIpAddresses []PrivateIpAddressSpecification `json:"PrivateIpAddresses,omitzero"`
+	// The number of secondary private IPv4 addresses to assign to a network interface.
+	SecondaryPrivateIpAddressCount *int `json:"SecondaryPrivateIpAddressCount,omitzero"`
+	// The ID of the subnet for the network interface.
+	SubnetId *string `json:"SubnetId,omitzero"`
+	// The index of the network card.
+	NetworkCardIndex *int `json:"NetworkCardIndex,omitzero"`
+	// One or more IPv4 prefixes to be assigned to the network interface.
+	Ipv4Prefixes []Ipv4PrefixSpecificationRequest `json:"Ipv4Prefixes,omitzero"`
+	// The number of IPv4 prefixes to be automatically assigned to the network interface.
+	Ipv4PrefixCount *int `json:"Ipv4PrefixCount,omitzero"`
+	// One or more IPv6 prefixes to be assigned to the network interface.
+	Ipv6Prefixes []Ipv6PrefixSpecificationRequest `json:"Ipv6Prefixes,omitzero"`
+	// The number of IPv6 prefixes to be automatically assigned to the network interface.
+	Ipv6PrefixCount *int `json:"Ipv6PrefixCount,omitzero"`
+	// The primary IPv6 address of the network interface.
+	PrimaryIpv6 *bool `json:"PrimaryIpv6,omitzero"`
+	// Configure ENA Express settings for your launch template.
+	EnaSrdSpecification *EnaSrdSpecificationRequest `json:"EnaSrdSpecification,omitzero"`
+	// A security group connection tracking specification that enables you to set the timeout for
+	// connection tracking on an Elastic network interface.
+	ConnectionTrackingSpecification *ConnectionTrackingSpecificationRequest `json:"ConnectionTrackingSpecification,omitzero"`
+	// The number of ENA queues to be created with the instance.
+	EnaQueueCount *int `json:"EnaQueueCount,omitzero"`
+}
+
+// LaunchTemplateInstanceSecondaryInterfaceSpecification: Describes a secondary interface
+// specification in a launch template.
+type LaunchTemplateInstanceSecondaryInterfaceSpecification struct {
+	// Indicates whether the secondary interface is deleted when the instance is terminated.
+	DeleteOnTermination *bool `json:"DeleteOnTermination,omitzero"`
+	// The device index for the secondary interface attachment.
+	DeviceIndex *int `json:"DeviceIndex,omitzero"`
+	// The private IPv4 addresses to assign to the secondary interface.
+	PrivateIpAddresses []SecondaryInterfacePrivateIpAddressSpecification `json:"PrivateIpAddresses,omitzero"`
+	// The number of private IPv4 addresses to assign to the secondary interface.
+	PrivateIpAddressCount *int `json:"PrivateIpAddressCount,omitzero"`
+	// The ID of the secondary subnet.
+	SecondarySubnetId *string `json:"SecondarySubnetId,omitzero"`
+	// The type of secondary interface.
+	InterfaceType *string `json:"InterfaceType,omitzero"`
+	// The index of the network card.
+	NetworkCardIndex *int `json:"NetworkCardIndex,omitzero"`
+}
+
+// LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest: Describes a secondary
+// interface specification for a launch template request.
+type LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest struct {
+	// Indicates whether the secondary interface is deleted when the instance is terminated.
+	DeleteOnTermination *bool `json:"DeleteOnTermination,omitzero"`
+	// The device index for the secondary interface attachment.
+	DeviceIndex *int `json:"DeviceIndex,omitzero"`
+	// The private IPv4 addresses to assign to the secondary interface.
+	PrivateIpAddresses []SecondaryInterfacePrivateIpAddressSpecificationRequest `json:"PrivateIpAddresses,omitzero"`
+	// The number of private IPv4 addresses to assign to the secondary interface.
+	PrivateIpAddressCount *int `json:"PrivateIpAddressCount,omitzero"`
+	// The ID of the secondary subnet.
+	SecondarySubnetId *string `json:"SecondarySubnetId,omitzero"`
+	// The type of secondary interface.
+	InterfaceType *string `json:"InterfaceType,omitzero"`
+	// The index of the network card.
+	NetworkCardIndex *int `json:"NetworkCardIndex,omitzero"`
+}
+
+// LaunchTemplateLicenseConfiguration: Describes a license configuration.
+type LaunchTemplateLicenseConfiguration struct {
+	// The Amazon Resource Name (ARN) of the license configuration.
+	LicenseConfigurationArn *string `json:"LicenseConfigurationArn,omitzero"`
+}
+
+// LaunchTemplateLicenseConfigurationRequest: Describes a license configuration.
+type LaunchTemplateLicenseConfigurationRequest struct {
+	// The Amazon Resource Name (ARN) of the license configuration.
+	LicenseConfigurationArn *string `json:"LicenseConfigurationArn,omitzero"`
+}
+
+// LaunchTemplateNetworkPerformanceOptions: With network performance options, you can adjust
+// your bandwidth preferences to meet the needs of the workload that runs on your instance at
+// launch.
+type LaunchTemplateNetworkPerformanceOptions struct {
+	// When you configure network bandwidth weighting, you can boost baseline bandwidth for
+	// either networking or EBS by up to 25%.
+	BandwidthWeighting *string `json:"BandwidthWeighting,omitzero"`
+}
+
+// LaunchTemplateNetworkPerformanceOptionsRequest: When you configure network performance
+// options in your launch template, your instance is geared for performance improvements
+// based on the workload that it runs as soon as it's available.
+type LaunchTemplateNetworkPerformanceOptionsRequest struct {
+	// Specify the bandwidth weighting option to boost the associated type of baseline bandwidth,
+	// as follows:
+	BandwidthWeighting *string `json:"BandwidthWeighting,omitzero"`
+}
+
+// LaunchTemplatePlacement: Describes the placement of an instance.
+type LaunchTemplatePlacement struct {
+	// The Availability Zone of the instance.
+	AvailabilityZone *string `json:"AvailabilityZone,omitzero"`
+	// The ID of the Availability Zone of the instance.
+	AvailabilityZoneId *string `json:"AvailabilityZoneId,omitzero"`
+	// The affinity setting for the instance on the Dedicated Host.
+	Affinity *string `json:"Affinity,omitzero"`
+	// The name of the placement group for the instance.
+	GroupName *string `json:"GroupName,omitzero"`
+	// The ID of the Dedicated Host for the instance.
+	HostId *string `json:"HostId,omitzero"`
+	// The tenancy of the instance.
+	Tenancy *string `json:"Tenancy,omitzero"`
+	// Reserved for future use.
+	SpreadDomain *string `json:"SpreadDomain,omitzero"`
+	// The ARN of the host resource group in which to launch the instances.
+	HostResourceGroupArn *string `json:"HostResourceGroupArn,omitzero"`
+	// The number of the partition the instance should launch in.
+	PartitionNumber *int `json:"PartitionNumber,omitzero"`
+	// The Group ID of the placement group.
+	GroupId *string `json:"GroupId,omitzero"`
+}
+
+// LaunchTemplatePlacementRequest: Describes the placement of an instance.
+type LaunchTemplatePlacementRequest struct {
+	// The Availability Zone for the instance.
+	AvailabilityZone *string `json:"AvailabilityZone,omitzero"`
+	// The ID of the Availability Zone for the instance.
+	AvailabilityZoneId *string `json:"AvailabilityZoneId,omitzero"`
+	// The affinity setting for an instance on a Dedicated Host.
+	Affinity *string `json:"Affinity,omitzero"`
+	// The name of the placement group for the instance.
+	GroupName *string `json:"GroupName,omitzero"`
+	// The ID of the Dedicated Host for the instance.
+	HostId *string `json:"HostId,omitzero"`
+	// The tenancy of the instance.
+	Tenancy *string `json:"Tenancy,omitzero"`
+	// Reserved for future use.
+	SpreadDomain *string `json:"SpreadDomain,omitzero"`
+	// The ARN of the host resource group in which to launch the instances.
+	HostResourceGroupArn *string `json:"HostResourceGroupArn,omitzero"`
+	// The number of the partition the instance should launch in.
+	PartitionNumber *int `json:"PartitionNumber,omitzero"`
+	// The Group Id of a placement group.
+	GroupId *string `json:"GroupId,omitzero"`
+}
+
+// LaunchTemplatePrivateDnsNameOptions: Describes the options for instance hostnames.
+type LaunchTemplatePrivateDnsNameOptions struct {
+	// The type of hostname to assign to an instance.
+	HostnameType *string `json:"HostnameType,omitzero"`
+	// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+	EnableResourceNameDnsARecord *bool `json:"EnableResourceNameDnsARecord,omitzero"`
+	// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+	EnableResourceNameDnsAAAARecord *bool `json:"EnableResourceNameDnsAAAARecord,omitzero"`
+}
+
+// LaunchTemplatePrivateDnsNameOptionsRequest: Describes the options for instance hostnames.
+type LaunchTemplatePrivateDnsNameOptionsRequest struct {
+	// The type of hostname for Amazon EC2 instances.
+	HostnameType *string `json:"HostnameType,omitzero"`
+	// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+	EnableResourceNameDnsARecord *bool `json:"EnableResourceNameDnsARecord,omitzero"`
+	// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+	EnableResourceNameDnsAAAARecord *bool `json:"EnableResourceNameDnsAAAARecord,omitzero"`
 }
 
 // LaunchTemplateSpecification: Describes the launch template to use.
@@ -3245,6 +4254,85 @@ type LaunchTemplateSpecification struct {
 	LaunchTemplateName *string `json:"LaunchTemplateName,omitzero"`
 	// The launch template version number, $Latest, or $Default.
 	Version *string `json:"Version,omitzero"`
+}
+
+// LaunchTemplateSpotMarketOptions: The options for Spot Instances.
+type LaunchTemplateSpotMarketOptions struct {
+	// The maximum hourly price you're willing to pay for a Spot Instance.
+	MaxPrice *string `json:"MaxPrice,omitzero"`
+	// The Spot Instance request type.
+	SpotInstanceType *string `json:"SpotInstanceType,omitzero"`
+	// The required duration for the Spot Instances (also known as Spot blocks), in minutes.
+	BlockDurationMinutes *int `json:"BlockDurationMinutes,omitzero"`
+	// The end date of the request.
+	ValidUntil *aws.Time `json:"ValidUntil,omitzero"`
+	// The behavior when a Spot Instance is interrupted.
+	InstanceInterruptionBehavior *string `json:"InstanceInterruptionBehavior,omitzero"`
+}
+
+// LaunchTemplateSpotMarketOptionsRequest: The options for Spot Instances.
+type LaunchTemplateSpotMarketOptionsRequest struct {
+	// The maximum hourly price you're willing to pay for a Spot Instance.
+	MaxPrice *string `json:"MaxPrice,omitzero"`
+	// The Spot Instance request type.
+	SpotInstanceType *string `json:"SpotInstanceType,omitzero"`
+	// Deprecated.
+	BlockDurationMinutes *int `json:"BlockDurationMinutes,omitzero"`
+	// The end date of the request, in UTC format (YYYY-MM-DDTHH:MM:SSZ).
+	ValidUntil *aws.Time `json:"ValidUntil,omitzero"`
+	// The behavior when a Spot Instance is interrupted.
+	InstanceInterruptionBehavior *string `json:"InstanceInterruptionBehavior,omitzero"`
+}
+
+// LaunchTemplateTagSpecification: The tags specification for the launch template.
+type LaunchTemplateTagSpecification struct {
+	// The type of resource to tag.
+	ResourceType *string `json:"ResourceType,omitzero"`
+	// The tags for the resource.
+	Tags []Tag `json:"Tags,omitzero"`
+}
+
+// LaunchTemplateTagSpecificationRequest: The tags specification for the resources that are
+// created during instance launch.
+type LaunchTemplateTagSpecificationRequest struct {
+	// The type of resource to tag.
+	ResourceType *string `json:"ResourceType,omitzero"`
+	// The tags to apply to the resource.
+	Tags []Tag `json:"Tags,omitzero"`
+}
+
+// LaunchTemplateVersion: Describes a launch template version.
+type LaunchTemplateVersion struct {
+	// The ID of the launch template.
+	LaunchTemplateId *string `json:"LaunchTemplateId,omitzero"`
+	// The name of the launch template.
+	LaunchTemplateName *string `json:"LaunchTemplateName,omitzero"`
+	// The version number.
+	VersionNumber *int64 `json:"VersionNumber,omitzero"`
+	// The description for the version.
+	VersionDescription *string `json:"VersionDescription,omitzero"`
+	// The time the version was created.
+	CreateTime *aws.Time `json:"CreateTime,omitzero"`
+	// The principal that created the version.
+	CreatedBy *string `json:"CreatedBy,omitzero"`
+	// Indicates whether the version is the default version.
+	DefaultVersion *bool `json:"DefaultVersion,omitzero"`
+	// Information about the launch template.
+	LaunchTemplateData *ResponseLaunchTemplateData `json:"LaunchTemplateData,omitzero"`
+	// The entity that manages the launch template.
+	Operator *OperatorResponse `json:"Operator,omitzero"`
+}
+
+// LaunchTemplatesMonitoring: Describes the monitoring for the instance.
+type LaunchTemplatesMonitoring struct {
+	// Indicates whether detailed monitoring is enabled.
+	Enabled *bool `json:"Enabled,omitzero"`
+}
+
+// LaunchTemplatesMonitoringRequest: Describes the monitoring for the instance.
+type LaunchTemplatesMonitoringRequest struct {
+	// Specify true to enable detailed monitoring.
+	Enabled *bool `json:"Enabled,omitzero"`
 }
 
 // LicenseConfiguration: Describes a license configuration.
@@ -3258,6 +4346,19 @@ type LicenseConfigurationRequest struct {
 	// The Amazon Resource Name (ARN) of the license configuration.
 	LicenseConfigurationArn *string `json:"LicenseConfigurationArn,omitzero"`
 }
+
+// Values of LocalStorage.
+const (
+	LocalStorageIncluded = "included"
+	LocalStorageRequired = "required"
+	LocalStorageExcluded = "excluded"
+)
+
+// Values of LocalStorageType.
+const (
+	LocalStorageTypeHdd = "hdd"
+	LocalStorageTypeSsd = "ssd"
+)
 
 // Values of MarketType.
 const (
@@ -3292,10 +4393,61 @@ type MediaDeviceMemoryInfo struct {
 	SizeInMiB *int `json:"SizeInMiB,omitzero"`
 }
 
+// MemoryGiBPerVCpu: The minimum and maximum amount of memory per vCPU, in GiB.
+type MemoryGiBPerVCpu struct {
+	// The minimum amount of memory per vCPU, in GiB.
+	Min *float64 `json:"Min,omitzero"`
+	// The maximum amount of memory per vCPU, in GiB.
+	Max *float64 `json:"Max,omitzero"`
+}
+
+// MemoryGiBPerVCpuRequest: The minimum and maximum amount of memory per vCPU, in GiB.
+type MemoryGiBPerVCpuRequest struct {
+	// The minimum amount of memory per vCPU, in GiB.
+	Min *float64 `json:"Min,omitzero"`
+	// The maximum amount of memory per vCPU, in GiB.
+	Max *float64 `json:"Max,omitzero"`
+}
+
 // MemoryInfo: Describes the memory for the instance type.
 type MemoryInfo struct {
 	// The size of the memory, in MiB.
 	SizeInMiB *int64 `json:"SizeInMiB,omitzero"`
+}
+
+// MemoryMiB: The minimum and maximum amount of memory, in MiB.
+type MemoryMiB struct {
+	// The minimum amount of memory, in MiB.
+	Min *int `json:"Min,omitzero"`
+	// The maximum amount of memory, in MiB.
+	Max *int `json:"Max,omitzero"`
+}
+
+// MemoryMiBRequest: The minimum and maximum amount of memory, in MiB.
+type MemoryMiBRequest struct {
+	// The minimum amount of memory, in MiB.
+	Min *int `json:"Min,omitzero"`
+	// The maximum amount of memory, in MiB.
+	Max *int `json:"Max,omitzero"`
+}
+
+type ModifyLaunchTemplateRequest struct {
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+	// Unique, case-sensitive identifier you provide to ensure the idempotency of the request.
+	ClientToken *string `json:"ClientToken,omitzero"`
+	// The ID of the launch template.
+	LaunchTemplateId *string `json:"LaunchTemplateId,omitzero"`
+	// The name of the launch template.
+	LaunchTemplateName *string `json:"LaunchTemplateName,omitzero"`
+	// The version number of the launch template to set as the default version.
+	DefaultVersion *string `json:"DefaultVersion,omitzero"`
+}
+
+type ModifyLaunchTemplateResult struct {
+	// Information about the launch template.
+	LaunchTemplate *LaunchTemplate `json:"LaunchTemplate,omitzero"`
 }
 
 // Monitoring: Describes the monitoring of an instance.
@@ -3317,6 +4469,24 @@ const (
 	NestedVirtualizationSpecificationEnabled  = "enabled"
 	NestedVirtualizationSpecificationDisabled = "disabled"
 )
+
+// NetworkBandwidthGbps: The minimum and maximum amount of network bandwidth, in gigabits per
+// second (Gbps).
+type NetworkBandwidthGbps struct {
+	// The minimum amount of network bandwidth, in Gbps.
+	Min *float64 `json:"Min,omitzero"`
+	// The maximum amount of network bandwidth, in Gbps.
+	Max *float64 `json:"Max,omitzero"`
+}
+
+// NetworkBandwidthGbpsRequest: The minimum and maximum amount of network bandwidth, in
+// gigabits per second (Gbps).
+type NetworkBandwidthGbpsRequest struct {
+	// The minimum amount of network bandwidth, in Gbps.
+	Min *float64 `json:"Min,omitzero"`
+	// The maximum amount of network bandwidth, in Gbps.
+	Max *float64 `json:"Max,omitzero"`
+}
 
 // NetworkCardInfo: Describes the network card support of the instance type.
 type NetworkCardInfo struct {
@@ -3502,6 +4672,22 @@ type NetworkInterfaceAttachment struct {
 	EnaQueueCount *int `json:"EnaQueueCount,omitzero"`
 }
 
+// NetworkInterfaceCount: The minimum and maximum number of network interfaces.
+type NetworkInterfaceCount struct {
+	// The minimum number of network interfaces.
+	Min *int `json:"Min,omitzero"`
+	// The maximum number of network interfaces.
+	Max *int `json:"Max,omitzero"`
+}
+
+// NetworkInterfaceCountRequest: The minimum and maximum number of network interfaces.
+type NetworkInterfaceCountRequest struct {
+	// The minimum number of network interfaces.
+	Min *int `json:"Min,omitzero"`
+	// The maximum number of network interfaces.
+	Max *int `json:"Max,omitzero"`
+}
+
 // NetworkInterfaceIpv6Address: Describes an IPv6 address associated with a network
 // interface.
 type NetworkInterfaceIpv6Address struct {
@@ -3628,6 +4814,20 @@ type OperatorResponse struct {
 	// If true, the resource is hidden by default based on the managed resource visibility
 	// settings for the account.
 	HiddenByDefault *bool `json:"HiddenByDefault,omitzero"`
+}
+
+// PerformanceFactorReference: Specify an instance family to use as the baseline reference
+// for CPU performance.
+type PerformanceFactorReference struct {
+	// The instance family to use as a baseline reference.
+	InstanceFamily *string `json:"InstanceFamily,omitzero"`
+}
+
+// PerformanceFactorReferenceRequest: Specify an instance family to use as the baseline
+// reference for CPU performance.
+type PerformanceFactorReferenceRequest struct {
+	// The instance family to use as a baseline reference.
+	InstanceFamily *string `json:"InstanceFamily,omitzero"`
 }
 
 // Values of PhcSupport.
@@ -3769,6 +4969,80 @@ const (
 	RebootMigrationSupportSupported   = "supported"
 )
 
+// RequestLaunchTemplateData: The information to include in the launch template.
+type RequestLaunchTemplateData struct {
+	// The ID of the kernel.
+	KernelId *string `json:"KernelId,omitzero"`
+	// Indicates whether the instance is optimized for Amazon EBS I/O.
+	EbsOptimized *bool `json:"EbsOptimized,omitzero"`
+	// The name or Amazon Resource Name (ARN) of an IAM instance profile.
+	IamInstanceProfile *LaunchTemplateIamInstanceProfileSpecificationRequest `json:"IamInstanceProfile,omitzero"`
+	// The block device mapping.
+	BlockDeviceMappings []LaunchTemplateBlockDeviceMappingRequest `json:"BlockDeviceMappings,omitzero"`
+	// The network interfaces for the instance.
+	NetworkInterfaces []LaunchTemplateInstanceNetworkInterfaceSpecificationRequest `json:"NetworkInterfaces,omitzero"`
+	// The ID of the AMI in the format ami-0ac394d6a3example.
+	ImageId *string `json:"ImageId,omitzero"`
+	// The instance type.
+	InstanceType *string `json:"InstanceType,omitzero"`
+	// The name of the key pair.
+	KeyName *string `json:"KeyName,omitzero"`
+	// The monitoring for the instance.
+	Monitoring *LaunchTemplatesMonitoringRequest `json:"Monitoring,omitzero"`
+	// The placement for the instance.
+	Placement *LaunchTemplatePlacementRequest `json:"Placement,omitzero"`
+	// The ID of the RAM disk.
+	RamDiskId *string `json:"RamDiskId,omitzero"`
+	// Indicates whether termination protection is enabled for the instance.
+	DisableApiTermination *bool `json:"DisableApiTermination,omitzero"`
+	// Indicates whether an instance stops or terminates when you initiate shutdown from the
+	// instance (using the operating system command for system shutdown).
+	InstanceInitiatedShutdownBehavior *string `json:"InstanceInitiatedShutdownBehavior,omitzero"`
+	// The user data to make available to the instance.
+	UserData *string `json:"UserData,omitzero"`
+	// The tags to apply to the resources that are created during instance launch.
+	TagSpecifications []LaunchTemplateTagSpecificationRequest `json:"TagSpecifications,omitzero"`
+	// Deprecated.
+	ElasticGpuSpecifications []ElasticGpuSpecification `json:"ElasticGpuSpecifications,omitzero"`
+	// Amazon Elastic Inference is no longer available.
+	ElasticInferenceAccelerators []LaunchTemplateElasticInferenceAccelerator `json:"ElasticInferenceAccelerators,omitzero"`
+	// The IDs of the security groups.
+	SecurityGroupIds []string `json:"SecurityGroupIds,omitzero"`
+	// The names of the security groups.
+	SecurityGroups []string `json:"SecurityGroups,omitzero"`
+	// The market (purchasing) option for the instances.
+	InstanceMarketOptions *LaunchTemplateInstanceMarketOptionsRequest `json:"InstanceMarketOptions,omitzero"`
+	// The credit option for CPU usage of the instance.
+	CreditSpecification *CreditSpecificationRequest `json:"CreditSpecification,omitzero"`
+	// The CPU options for the instance.
+	CpuOptions *LaunchTemplateCpuOptionsRequest `json:"CpuOptions,omitzero"`
+	// The Capacity Reservation targeting option.
+	CapacityReservationSpecification *LaunchTemplateCapacityReservationSpecificationRequest `json:"CapacityReservationSpecification,omitzero"`
+	// The license configurations.
+	LicenseSpecifications []LaunchTemplateLicenseConfigurationRequest `json:"LicenseSpecifications,omitzero"`
+	// Indicates whether an instance is enabled for hibernation.
+	HibernationOptions *LaunchTemplateHibernationOptionsRequest `json:"HibernationOptions,omitzero"`
+	// The metadata options for the instance.
+	MetadataOptions *LaunchTemplateInstanceMetadataOptionsRequest `json:"MetadataOptions,omitzero"`
+	// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
+	EnclaveOptions *LaunchTemplateEnclaveOptionsRequest `json:"EnclaveOptions,omitzero"`
+	// The attributes for the instance types.
+	InstanceRequirements *InstanceRequirementsRequest `json:"InstanceRequirements,omitzero"`
+	// The options for the instance hostname.
+	PrivateDnsNameOptions *LaunchTemplatePrivateDnsNameOptionsRequest `json:"PrivateDnsNameOptions,omitzero"`
+	// The maintenance options for the instance.
+	MaintenanceOptions *LaunchTemplateInstanceMaintenanceOptionsRequest `json:"MaintenanceOptions,omitzero"`
+	// Indicates whether to enable the instance for stop protection.
+	DisableApiStop *bool `json:"DisableApiStop,omitzero"`
+	// The entity that manages the launch template.
+	Operator *OperatorRequest `json:"Operator,omitzero"`
+	// Contains launch template settings to boost network performance for the type of workload
+	// that runs on your instance.
+	NetworkPerformanceOptions *LaunchTemplateNetworkPerformanceOptionsRequest `json:"NetworkPerformanceOptions,omitzero"`
+	// The secondary interfaces to associate with instances launched from the template.
+	SecondaryInterfaces []LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest `json:"SecondaryInterfaces,omitzero"`
+}
+
 // Reservation: Describes a launch request for one or more instances, and includes owner,
 // requester, and security group information that applies to all instances in the launch
 // request.
@@ -3901,6 +5175,80 @@ const (
 	ResourceTypeApplicationStatusCheck                                 = "application-status-check"
 )
 
+// ResponseLaunchTemplateData: The information for a launch template.
+type ResponseLaunchTemplateData struct {
+	// The ID of the kernel, if applicable.
+	KernelId *string `json:"KernelId,omitzero"`
+	// Indicates whether the instance is optimized for Amazon EBS I/O.
+	EbsOptimized *bool `json:"EbsOptimized,omitzero"`
+	// The IAM instance profile.
+	IamInstanceProfile *LaunchTemplateIamInstanceProfileSpecification `json:"IamInstanceProfile,omitzero"`
+	// The block device mappings.
+	BlockDeviceMappings []LaunchTemplateBlockDeviceMapping `json:"BlockDeviceMappings,omitzero"`
+	// The network interfaces.
+	NetworkInterfaces []LaunchTemplateInstanceNetworkInterfaceSpecification `json:"NetworkInterfaces,omitzero"`
+	// The ID of the AMI or a Systems Manager parameter.
+	ImageId *string `json:"ImageId,omitzero"`
+	// The instance type.
+	InstanceType *string `json:"InstanceType,omitzero"`
+	// The name of the key pair.
+	KeyName *string `json:"KeyName,omitzero"`
+	// The monitoring for the instance.
+	Monitoring *LaunchTemplatesMonitoring `json:"Monitoring,omitzero"`
+	// The placement of the instance.
+	Placement *LaunchTemplatePlacement `json:"Placement,omitzero"`
+	// The ID of the RAM disk, if applicable.
+	RamDiskId *string `json:"RamDiskId,omitzero"`
+	// If set to true, indicates that the instance cannot be terminated using the Amazon EC2
+	// console, command line tool, or API.
+	DisableApiTermination *bool `json:"DisableApiTermination,omitzero"`
+	// Indicates whether an instance stops or terminates when you initiate shutdown from the
+	// instance (using the operating system command for system shutdown).
+	InstanceInitiatedShutdownBehavior *string `json:"InstanceInitiatedShutdownBehavior,omitzero"`
+	// The user data for the instance.
+	UserData *string `json:"UserData,omitzero"`
+	// The tags that are applied to the resources that are created during instance launch.
+	TagSpecifications []LaunchTemplateTagSpecification `json:"TagSpecifications,omitzero"`
+	// Deprecated.
+	ElasticGpuSpecifications []ElasticGpuSpecificationResponse `json:"ElasticGpuSpecifications,omitzero"`
+	// Amazon Elastic Inference is no longer available.
+	ElasticInferenceAccelerators []LaunchTemplateElasticInferenceAcceleratorResponse `json:"ElasticInferenceAccelerators,omitzero"`
+	// The security group IDs.
+	SecurityGroupIds []string `json:"SecurityGroupIds,omitzero"`
+	// The security group names.
+	SecurityGroups []string `json:"SecurityGroups,omitzero"`
+	// The market (purchasing) option for the instances.
+	InstanceMarketOptions *LaunchTemplateInstanceMarketOptions `json:"InstanceMarketOptions,omitzero"`
+	// The credit option for CPU usage of the instance.
+	CreditSpecification *CreditSpecification `json:"CreditSpecification,omitzero"`
+	// The CPU options for the instance.
+	CpuOptions *LaunchTemplateCpuOptions `json:"CpuOptions,omitzero"`
+	// Information about the Capacity Reservation targeting option.
+	CapacityReservationSpecification *LaunchTemplateCapacityReservationSpecificationResponse `json:"CapacityReservationSpecification,omitzero"`
+	// The license configurations.
+	LicenseSpecifications []LaunchTemplateLicenseConfiguration `json:"LicenseSpecifications,omitzero"`
+	// Indicates whether an instance is configured for hibernation.
+	HibernationOptions *LaunchTemplateHibernationOptions `json:"HibernationOptions,omitzero"`
+	// The metadata options for the instance.
+	MetadataOptions *LaunchTemplateInstanceMetadataOptions `json:"MetadataOptions,omitzero"`
+	// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
+	EnclaveOptions *LaunchTemplateEnclaveOptions `json:"EnclaveOptions,omitzero"`
+	// The attributes for the instance types.
+	InstanceRequirements *InstanceRequirements `json:"InstanceRequirements,omitzero"`
+	// The options for the instance hostname.
+	PrivateDnsNameOptions *LaunchTemplatePrivateDnsNameOptions `json:"PrivateDnsNameOptions,omitzero"`
+	// The maintenance options for your instance.
+	MaintenanceOptions *LaunchTemplateInstanceMaintenanceOptions `json:"MaintenanceOptions,omitzero"`
+	// Indicates whether the instance is enabled for stop protection.
+	DisableApiStop *bool `json:"DisableApiStop,omitzero"`
+	// The entity that manages the launch template.
+	Operator *OperatorResponse `json:"Operator,omitzero"`
+	// Contains the launch template settings for network performance options for your instance.
+	NetworkPerformanceOptions *LaunchTemplateNetworkPerformanceOptions `json:"NetworkPerformanceOptions,omitzero"`
+	// The secondary interfaces associated with the launch template.
+	SecondaryInterfaces []LaunchTemplateInstanceSecondaryInterfaceSpecification `json:"SecondaryInterfaces,omitzero"`
+}
+
 // Values of RootDeviceType.
 const (
 	RootDeviceTypeEbs           = "ebs"
@@ -4007,6 +5355,20 @@ type RunInstancesRequest struct {
 	IamInstanceProfile *IamInstanceProfileSpecification `json:"IamInstanceProfile,omitzero"`
 	// Indicates whether the instance is optimized for Amazon EBS I/O.
 	EbsOptimized *bool `json:"EbsOptimized,omitzero"`
+}
+
+// SecondaryInterfacePrivateIpAddressSpecification: Describes a private IPv4 address
+// specification for a secondary interface.
+type SecondaryInterfacePrivateIpAddressSpecification struct {
+	// The private IPv4 address.
+	PrivateIpAddress *string `json:"PrivateIpAddress,omitzero"`
+}
+
+// SecondaryInterfacePrivateIpAddressSpecificationRequest: Describes a private IPv4 address
+// specification for a secondary interface request.
+type SecondaryInterfacePrivateIpAddressSpecificationRequest struct {
+	// The private IPv4 address.
+	PrivateIpAddress *string `json:"PrivateIpAddress,omitzero"`
 }
 
 // Values of SecondaryInterfaceStatus.
@@ -4252,6 +5614,22 @@ type TerminateInstancesResult struct {
 	TerminatingInstances []InstanceStateChange `json:"TerminatingInstances,omitzero"`
 }
 
+// TotalLocalStorageGB: The minimum and maximum amount of total local storage, in GB.
+type TotalLocalStorageGB struct {
+	// The minimum amount of total local storage, in GB.
+	Min *float64 `json:"Min,omitzero"`
+	// The maximum amount of total local storage, in GB.
+	Max *float64 `json:"Max,omitzero"`
+}
+
+// TotalLocalStorageGBRequest: The minimum and maximum amount of total local storage, in GB.
+type TotalLocalStorageGBRequest struct {
+	// The minimum amount of total local storage, in GB.
+	Min *float64 `json:"Min,omitzero"`
+	// The maximum amount of total local storage, in GB.
+	Max *float64 `json:"Max,omitzero"`
+}
+
 // Values of TpmSupportValues.
 const (
 	TpmSupportValuesV20 = "v2.0"
@@ -4282,6 +5660,22 @@ type UserIdGroupPair struct {
 	PeeringStatus *string `json:"PeeringStatus,omitzero"`
 }
 
+// VCpuCountRange: The minimum and maximum number of vCPUs.
+type VCpuCountRange struct {
+	// The minimum number of vCPUs.
+	Min *int `json:"Min,omitzero"`
+	// The maximum number of vCPUs.
+	Max *int `json:"Max,omitzero"`
+}
+
+// VCpuCountRangeRequest: The minimum and maximum number of vCPUs.
+type VCpuCountRangeRequest struct {
+	// The minimum number of vCPUs.
+	Min *int `json:"Min,omitzero"`
+	// The maximum number of vCPUs.
+	Max *int `json:"Max,omitzero"`
+}
+
 // VCpuInfo: Describes the vCPU configurations for the instance type.
 type VCpuInfo struct {
 	// The default number of vCPUs for the instance type.
@@ -4294,6 +5688,24 @@ type VCpuInfo struct {
 	ValidCores []int `json:"ValidCores,omitzero"`
 	// The valid number of threads per core that can be configured for the instance type.
 	ValidThreadsPerCore []int `json:"ValidThreadsPerCore,omitzero"`
+}
+
+// ValidationError: The error code and error message that is returned for a parameter or
+// parameter combination that is not valid when a new launch template or new version of a
+// launch template is created.
+type ValidationError struct {
+	// The error code that indicates why the parameter or parameter combination is not valid.
+	Code *string `json:"Code,omitzero"`
+	// The error message that describes why the parameter or parameter combination is not valid.
+	Message *string `json:"Message,omitzero"`
+}
+
+// ValidationWarning: The error codes and error messages that are returned for the parameters
+// or parameter combinations that are not valid when a new launch template or new version of
+// a launch template is created.
+type ValidationWarning struct {
+	// The error codes and error messages.
+	Errors []ValidationError `json:"Errors,omitzero"`
 }
 
 // Values of VirtualizationType.
