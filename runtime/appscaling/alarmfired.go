@@ -92,7 +92,7 @@ func (a *AppScaling) targetTrackingFired(t *target, p *policy, alarmName string,
 	line := head + " → " + w.formula + " → " + pre
 	switch {
 	case w.dir == 0:
-		a.noChange(t, desired, base, cause, line+"no change: "+w.reason, reasonFor(w.capacity, base, t))
+		a.noChange(t, desired, base, cause, line+"no change: "+w.reason, reasonFor(alarmDir(high), base, t))
 	case w.dir > 0:
 		a.scaleOutTT(t, p, w, desired, base, cause, line)
 	default:
@@ -102,14 +102,22 @@ func (a *AppScaling) targetTrackingFired(t *target, p *policy, alarmName string,
 
 // reasonFor names why a wanted capacity changes nothing, in the codes of
 // not scaled activities [AAS-UG:application-auto-scaling-scaling-activities].
-func reasonFor(want, base int, t *target) NotScaledReason {
+// dir is the direction the alarm asked for: +1 out, −1 in.
+func reasonFor(dir, base int, t *target) NotScaledReason {
 	switch {
-	case want > base && base >= t.max:
+	case dir > 0 && base >= t.max:
 		return NotScaledReason{Code: aws.String("AlreadyAtMaxCapacity"), MaxCapacity: aws.Int(t.max)}
-	case want < base && base <= t.min:
+	case dir < 0 && base <= t.min:
 		return NotScaledReason{Code: aws.String("AlreadyAtMinCapacity"), MinCapacity: aws.Int(t.min)}
 	}
 	return NotScaledReason{Code: aws.String("AlreadyAtDesiredCapacity"), CurrentCapacity: aws.Int(base)}
+}
+
+func alarmDir(high bool) int {
+	if high {
+		return +1
+	}
+	return -1
 }
 
 // noChange ends a decision that scales nothing: it still applies the clamp
@@ -151,7 +159,7 @@ func (a *AppScaling) scaleOutTT(t *target, p *policy, w ttWant, desired, base in
 			// toward the next scale-out (reference 8.2).
 			why = fmt.Sprintf("scale-out cooldown (%s left): the capacity already added (desired %d) covers it", t.lastOut.Add(cd).Sub(now), base)
 		}
-		a.noChange(t, desired, base, cause, line+fmt.Sprintf("want %d%s%s; no change: %s", want, by, clampText, why), reasonFor(want, base, t))
+		a.noChange(t, desired, base, cause, line+fmt.Sprintf("want %d%s%s; no change: %s", want, by, clampText, why), reasonFor(+1, base, t))
 		return
 	}
 	t.outFrom, t.lastOut = base, now
@@ -183,7 +191,7 @@ func (a *AppScaling) scaleInTT(t *target, p *policy, w ttWant, desired, base int
 	}
 	newCap := clamp(want, t.min, t.max)
 	if newCap >= base {
-		a.noChange(t, desired, base, cause, line+fmt.Sprintf("want %d%s; no change: the desired count is already %d", want, by, base), reasonFor(want, base, t))
+		a.noChange(t, desired, base, cause, line+fmt.Sprintf("want %d%s; no change: the desired count is already %d", want, by, base), reasonFor(-1, base, t))
 		return
 	}
 	t.lastIn = now
@@ -270,13 +278,13 @@ func (a *AppScaling) stepFired(t *target, p *policy, alarmName string, metric fl
 			line += fmt.Sprintf("; in cooldown (%s left), from the capacity before the last scale-out: %s", t.lastOut.Add(cd).Sub(now), f)
 			newCap = again
 			if clamp(newCap, t.min, t.max) <= base {
-				a.noChange(t, desired, base, cause, line+"; no change: the capacity already added covers it", reasonFor(newCap, base, t))
+				a.noChange(t, desired, base, cause, line+"; no change: the capacity already added covers it", reasonFor(+1, base, t))
 				return
 			}
 		}
 		final := clamp(newCap, t.min, t.max)
 		if final <= base {
-			a.noChange(t, desired, base, cause, line+"; no change: "+fmt.Sprintf("max %d", t.max), reasonFor(newCap, base, t))
+			a.noChange(t, desired, base, cause, line+"; no change: "+fmt.Sprintf("max %d", t.max), reasonFor(+1, base, t))
 			return
 		}
 		t.outFrom, t.lastOut, t.lastIn = base, now, time.Time{}
@@ -289,13 +297,13 @@ func (a *AppScaling) stepFired(t *target, p *policy, alarmName string, metric fl
 		}
 		final := clamp(newCap, t.min, t.max)
 		if final >= base {
-			a.noChange(t, desired, base, cause, line+"; no change: "+fmt.Sprintf("min %d", t.min), reasonFor(newCap, base, t))
+			a.noChange(t, desired, base, cause, line+"; no change: "+fmt.Sprintf("min %d", t.min), reasonFor(-1, base, t))
 			return
 		}
 		t.lastIn = now
 		a.explain(t.resourceID, line+fmt.Sprintf("; set desired count %d → %d", desired, final))
 		a.setDesired(t, desired, final, cause, "")
 	default:
-		a.noChange(t, desired, base, cause, line+"; no change", reasonFor(newCap, base, t))
+		a.noChange(t, desired, base, cause, line+"; no change", reasonFor(0, base, t))
 	}
 }

@@ -218,7 +218,7 @@ func parseField(s string, lo, hi int, names map[string]int, what string) ([]bool
 		}
 		from, to := lo, hi
 		switch {
-		case part == "*" || part == "?":
+		case part == "*":
 		case strings.Contains(part, "-"):
 			p := strings.SplitN(part, "-", 2)
 			a, err1 := fieldValue(p[0], lo, hi, names)
