@@ -3,6 +3,7 @@ package appscaling
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/ecsbox/ecsbox/runtime/aws"
@@ -27,6 +28,11 @@ const desireFresh = 2 * alarmPeriod
 // an alarm that stays in ALARM does not add capacity every minute.
 func (a *AppScaling) AlarmFired(policyARN, alarmName, alarmARN, state string, at time.Time, metricValue float64) {
 	p := a.policyByARN[policyARN]
+	if i := strings.Index(policyARN, ":createdBy/"); p == nil && i >= 0 {
+		// Alarm actions AWS writes today carry a ":createdBy/<uuid>" suffix
+		// after the policy ARN (seen on imported ECS target tracking alarms).
+		p = a.policyByARN[policyARN[:i]]
+	}
 	if p == nil {
 		return
 	}

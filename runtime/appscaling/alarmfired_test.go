@@ -281,3 +281,11 @@ func TestTimelineRecordsActivities(t *testing.T) {
 		t.Fatalf("timeline: %v", f.sim.Timeline())
 	}
 }
+
+func TestAlarmActionWithCreatedBySuffix(t *testing.T) {
+	f, arn, high, _ := ttFixture(t, 1, 10, 50)
+	f.fire(arn+":createdBy/7d1b6eec-6f00-4db9-bcec-9d160a413e87", high, 90)
+	if got := f.res.services[web].desired; got != 4 {
+		t.Fatalf("desired = %d, want 4", got)
+	}
+}
