@@ -31,6 +31,12 @@ type alarm struct {
 	// configuration (or of a deleted alarm) does nothing.
 	gen     int
 	deleted bool
+	// breach is the comparison of the current configuration; tick, boundary
+	// and eventName are its scheduled evaluation (evaluate.go).
+	breach    func(float64) bool
+	tick      func()
+	boundary  int64
+	eventName string
 }
 
 // Defaults of PutMetricAlarm [API:PutMetricAlarm]: ActionsEnabled "The
@@ -156,6 +162,7 @@ func (c *CloudWatch) PutMetricAlarm(in *PutMetricAlarmInput) (*struct{}, error) 
 	}
 	a.cfg = clonePutMetricAlarm(in)
 	a.dims = dimsOf(in.Dimensions)
+	a.breach = a.breaches()
 	a.configUpdated = now
 	a.gen++
 	if exists {
@@ -594,16 +601,19 @@ type AlarmInfo struct {
 	ComparisonOperator        string
 	// Namespace, MetricName, Dims and Statistic describe a single-metric
 	// alarm (empty for metric math alarms).
-	Namespace, MetricName string
-	Dims                  []Dim
-	Statistic             string
-	Period                time.Duration
-	EvaluationPeriods     int
-	DatapointsToAlarm     int
-	TreatMissingData      string
-	ActionsEnabled        bool
-	AlarmActions          []string
-	OKActions             []string
+	Namespace, MetricName   string
+	Dims                    []Dim
+	Statistic               string
+	Unit                    string
+	Description             string
+	Period                  time.Duration
+	EvaluationPeriods       int
+	DatapointsToAlarm       int
+	TreatMissingData        string
+	ActionsEnabled          bool
+	AlarmActions            []string
+	OKActions               []string
+	InsufficientDataActions []string
 }
 
 // Alarm returns an alarm's state and configuration.
@@ -618,10 +628,12 @@ func (c *CloudWatch) Alarm(name string) (AlarmInfo, bool) {
 		Threshold: a.threshold(), ComparisonOperator: a.comparison(),
 		Namespace: aws.ToString(a.cfg.Namespace), MetricName: aws.ToString(a.cfg.MetricName),
 		Dims: slices.Clone(a.dims), Statistic: a.statistic(),
+		Unit: aws.ToString(a.cfg.Unit), Description: aws.ToString(a.cfg.AlarmDescription),
 		Period:            time.Duration(a.period()) * time.Second,
 		EvaluationPeriods: a.evaluationPeriods(), DatapointsToAlarm: a.datapointsToAlarm(),
 		TreatMissingData: a.treatMissing(), ActionsEnabled: a.actionsEnabled(),
 		AlarmActions: slices.Clone(a.cfg.AlarmActions), OKActions: slices.Clone(a.cfg.OKActions),
+		InsufficientDataActions: slices.Clone(a.cfg.InsufficientDataActions),
 	}, true
 }
 

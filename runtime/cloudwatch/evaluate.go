@@ -47,8 +47,10 @@ func (c *CloudWatch) schedule(a *alarm) {
 }
 
 func (c *CloudWatch) scheduleAt(a *alarm, boundaryMs int64) {
+	a.boundary = boundaryMs
 	gen := a.gen
-	c.sim.At(time.UnixMilli(boundaryMs).Add(EvaluationDelay), "cloudwatch: evaluate alarm "+a.name, func() {
+	// One closure per configuration, reused for every evaluation of it.
+	tick := func() {
 		if a.deleted || a.gen != gen {
 			return
 		}
@@ -57,8 +59,11 @@ func (c *CloudWatch) scheduleAt(a *alarm, boundaryMs int64) {
 			return // an action handler deleted or replaced the alarm
 		}
 		p := int64(a.period()) * 1000
-		c.scheduleAt(a, (boundaryMs/p+1)*p)
-	})
+		a.boundary = (a.boundary/p + 1) * p
+		c.sim.At(time.UnixMilli(a.boundary).Add(EvaluationDelay), a.eventName, a.tick)
+	}
+	a.tick, a.eventName = tick, "cloudwatch: evaluate alarm "+a.name
+	c.sim.At(time.UnixMilli(boundaryMs).Add(EvaluationDelay), a.eventName, tick)
 }
 
 // point is the statistic of one period that has data.
@@ -105,9 +110,10 @@ type outcome struct {
 //     when missing data is being treated as missing".
 //
 // Both of AWS's tables (3 of 3 and 2 of 3 with five periods retrieved) come
-// out as documented; they are the table tests of this function.
-func decide(points []point, rangeLen, n, m int, treat string, breaches func(float64) bool) outcome {
-	var o outcome
+// out as documented; they are the table tests of this function. deciding is
+// built in buf, which may be nil.
+func decide(points []point, rangeLen, n, m int, treat string, breaches func(float64) bool, buf []point) outcome {
+	o := outcome{deciding: buf[:0]}
 	if len(points) >= n {
 		o.evaluated = points[len(points)-n:]
 	} else {
@@ -183,7 +189,8 @@ func (a *alarm) breaches() func(float64) bool {
 
 // points returns the statistic of each period of [start, end) that has data.
 func (c *CloudWatch) points(a *alarm, start, end, period int64) []point {
-	var out []point
+	out := c.pointBuf[:0]
+	defer func() { c.pointBuf = out[:0] }()
 	add := func(t int64, v, n float64) {
 		out = append(out, point{t: t, value: v, n: n, idx: int((t - start) / period)})
 	}
@@ -223,10 +230,12 @@ func (c *CloudWatch) evaluate(a *alarm) {
 	n := a.evaluationPeriods()
 	rangeLen := n + evaluationRangeExtra
 	start := end - int64(rangeLen)*period
-	o := decide(c.points(a, start, end, period), rangeLen, n, a.datapointsToAlarm(), a.treatMissing(), a.breaches())
+	o := decide(c.points(a, start, end, period), rangeLen, n, a.datapointsToAlarm(), a.treatMissing(), a.breach, c.decideBuf)
+	defer func() { c.decideBuf = o.deciding[:0] }()
 	a.manual = false
 
-	values := make([]float64, 0, len(o.deciding))
+	values := c.valueBuf[:0]
+	defer func() { c.valueBuf = values[:0] }()
 	for i := len(o.deciding) - 1; i >= 0; i-- {
 		values = append(values, o.deciding[i].value)
 	}
@@ -253,17 +262,18 @@ func (c *CloudWatch) transition(a *alarm, state, reason, reasonData string, valu
 	previous, oldReason, oldData := a.state, a.reason, a.reasonData
 	a.state, a.reason, a.reasonData = state, reason, reasonData
 	a.stateUpdated, a.stateTransitioned = now, now
-	c.addHistory(a, HistoryItemTypeStateUpdate, "Alarm updated from "+previous+" to "+state,
-		`{"version":"1.0","oldState":`+stateJSON(previous, oldReason, oldData)+`,"newState":`+stateJSON(state, reason, reasonData)+`}`)
+	c.addStateHistory(a, &stateRecord{previous, oldReason, oldData}, &stateRecord{state, reason, reasonData})
 	c.sim.Record("cloudwatch", "AlarmStateChange", a.arn, "alarm "+a.name+": "+previous+" → "+state+": "+reason)
 	c.invokeActions(a, previous, values, false)
 }
 
-func stateJSON(state, reason, data string) string {
-	r, _ := json.Marshal(reason)
-	s := `{"stateValue":"` + state + `","stateReason":` + string(r)
-	if data != "" && json.Valid([]byte(data)) {
-		s += `,"stateReasonData":` + data
+// json is the state as HistoryData nests it. Reason data is JSON already:
+// ecsbox writes it, and SetAlarmState refuses anything else.
+func (r *stateRecord) json() string {
+	reason, _ := json.Marshal(r.reason)
+	s := `{"stateValue":"` + r.value + `","stateReason":` + string(reason)
+	if r.data != "" {
+		s += `,"stateReasonData":` + r.data
 	}
 	return s + "}"
 }

@@ -20,6 +20,9 @@ type historyItem struct {
 	typ     string
 	summary string
 	data    string
+	// state updates: the states and reasons before and after, worded into
+	// HistoryData when described
+	old, new *stateRecord
 	// action items
 	actionARN   string
 	delivered   bool
@@ -51,6 +54,13 @@ func (c *CloudWatch) addHistory(a *alarm, typ, summary, data string) {
 	c.appendHistory(historyItem{t: c.now(), name: a.name, typ: typ, summary: summary, data: data})
 }
 
+// stateRecord is an alarm state with its reason, as HistoryData shows it.
+type stateRecord struct{ value, reason, data string }
+
+func (c *CloudWatch) addStateHistory(a *alarm, old, new *stateRecord) {
+	c.appendHistory(historyItem{t: c.now(), name: a.name, typ: HistoryItemTypeStateUpdate, old: old, new: new})
+}
+
 func (c *CloudWatch) addActionHistory(a *alarm, arn string, delivered bool) {
 	c.appendHistory(historyItem{t: c.now(), name: a.name, typ: HistoryItemTypeAction, actionARN: arn, delivered: delivered, actionState: a.state})
 }
@@ -62,6 +72,10 @@ func (c *CloudWatch) addActionHistory(a *alarm, arn string, delivered bool) {
 // simulated service handles is recorded as not executed, in ecsbox's words.
 func (h historyItem) item() AlarmHistoryItem {
 	summary, data := h.summary, h.data
+	if h.typ == HistoryItemTypeStateUpdate && h.new != nil {
+		summary = "Alarm updated from " + h.old.value + " to " + h.new.value
+		data = `{"version":"1.0","oldState":` + h.old.json() + `,"newState":` + h.new.json() + `}`
+	}
 	if h.typ == HistoryItemTypeAction {
 		ms := strconv.FormatInt(h.t.UnixMilli(), 10)
 		if h.delivered {
