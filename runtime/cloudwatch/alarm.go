@@ -22,8 +22,6 @@ type alarm struct {
 	// stateUpdated is the last change of state or reason (a SetAlarmState to
 	// the same state updates it); stateTransitioned the last change of state.
 	stateUpdated, stateTransitioned, configUpdated time.Time
-	// manual is set by SetAlarmState until the next evaluation.
-	manual bool
 
 	// dims is the single metric's dimension set.
 	dims []Dim

@@ -232,7 +232,6 @@ func (c *CloudWatch) evaluate(a *alarm) {
 	start := end - int64(rangeLen)*period
 	o := decide(c.points(a, start, end, period), rangeLen, n, a.datapointsToAlarm(), a.treatMissing(), a.breach, c.decideBuf)
 	defer func() { c.decideBuf = o.deciding[:0] }()
-	a.manual = false
 
 	values := c.valueBuf[:0]
 	defer func() { c.valueBuf = values[:0] }()
@@ -312,7 +311,6 @@ func (c *CloudWatch) SetAlarmState(in *SetAlarmStateInput) (*struct{}, error) {
 		// (service-2.json documentation of the error shape)
 		return nil, awserr.New(InvalidFormat, "Data was not syntactically valid JSON.")
 	}
-	a.manual = true
 	if state == a.state {
 		a.reason, a.reasonData, a.stateUpdated = reason, data, c.now()
 		return nil, nil
