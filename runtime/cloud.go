@@ -10,7 +10,9 @@ package runtime
 import (
 	"time"
 
+	"github.com/ecsbox/ecsbox/runtime/appscaling"
 	"github.com/ecsbox/ecsbox/runtime/aws"
+	"github.com/ecsbox/ecsbox/runtime/cloudwatch"
 	"github.com/ecsbox/ecsbox/runtime/ec2"
 	"github.com/ecsbox/ecsbox/runtime/ecs"
 	"github.com/ecsbox/ecsbox/runtime/iam"
@@ -28,12 +30,14 @@ type Config struct {
 
 // Cloud is one simulated AWS account in one region.
 type Cloud struct {
-	Sim      *sim.Sim
-	Identity aws.Identity
-	IAM      *iam.IAM
-	EC2      *ec2.EC2
-	SSM      *ssm.SSM
-	ECS      *ecs.ECS
+	Sim        *sim.Sim
+	Identity   aws.Identity
+	IAM        *iam.IAM
+	EC2        *ec2.EC2
+	SSM        *ssm.SSM
+	ECS        *ecs.ECS
+	CloudWatch *cloudwatch.CloudWatch
+	AppScaling *appscaling.AppScaling
 }
 
 // New returns a new account with nothing in it but what a new AWS account
@@ -53,7 +57,11 @@ func New(cfg Config) *Cloud {
 	c.IAM = iam.New(iam.Config{Sim: s, Identity: id})
 	c.EC2 = ec2.New(ec2.Config{Sim: s, Identity: id})
 	c.SSM = ssm.New(ssm.Config{Sim: s, Identity: id, EC2: c.EC2})
-	c.ECS = ecs.New(ecs.Config{Sim: s, Identity: id, EC2: c.EC2, IAM: c.IAM})
+	c.CloudWatch = cloudwatch.New(cloudwatch.Config{Sim: s, Identity: id})
+	c.ECS = ecs.New(ecs.Config{Sim: s, Identity: id, EC2: c.EC2, IAM: c.IAM, Metrics: metricsTo{c.CloudWatch}})
+	c.AppScaling = appscaling.New(appscaling.Config{Sim: s, Identity: id, Alarms: alarmsIn{c.CloudWatch}})
+	c.AppScaling.SetResources(scalableResources{c.ECS})
+	c.CloudWatch.OnAction("arn:aws:autoscaling:", c.routeAutoScalingActions)
 	return c
 }
 
@@ -72,6 +80,10 @@ func (c *Cloud) Service(module string) any {
 		return c.SSM
 	case "ecs":
 		return c.ECS
+	case "cloudwatch":
+		return c.CloudWatch
+	case "application_autoscaling":
+		return c.AppScaling
 	}
 	return nil
 }
