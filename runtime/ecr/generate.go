@@ -1,0 +1,3 @@
+package ecr
+
+//go:generate go run ../awsmodel/awsgen -service ecr -package ecr -ops CreateRepository,DescribeRepositories,DeleteRepository,GetAuthorizationToken,PutImage,BatchGetImage,DescribeImages,ListImages,BatchDeleteImage,PutImageTagMutability,PutImageScanningConfiguration,StartImageScan,DescribeImageScanFindings,PutLifecyclePolicy,GetLifecyclePolicy,DeleteLifecyclePolicy,StartLifecyclePolicyPreview,GetLifecyclePolicyPreview,SetRepositoryPolicy,GetRepositoryPolicy -o types_gen.go
