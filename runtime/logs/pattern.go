@@ -547,11 +547,6 @@ func parseDelimitedPattern(p string) (func(string) bool, error) {
 		return nil, patternError("[")
 	}
 	parts := splitTopLevel(p[1:len(p)-1], ',')
-	// A trailing comma leaves an empty last item, as in the guide's
-	// "[..., request=*.html*, status_code=4*,]".
-	if len(parts) > 1 && strings.TrimSpace(parts[len(parts)-1]) == "" {
-		parts = parts[:len(parts)-1]
-	}
 	var items []delimitedItem
 	var conds []condition
 	for _, part := range parts {
@@ -561,7 +556,11 @@ func parseDelimitedPattern(p string) (func(string) bool, error) {
 			items = append(items, delimitedItem{ellipsis: true})
 			continue
 		case part == "":
-			return nil, patternError(",")
+			// An empty item is a field without a name: the guide's
+			// "[..., request=*.html*, status_code=4*,]" ends with the bytes
+			// field of an access log.
+			items = append(items, delimitedItem{})
+			continue
 		}
 		toks, err := lexConditions(part)
 		if err != nil {
@@ -610,6 +609,9 @@ func bindFields(items []delimitedItem, fields []string, env map[string]string, d
 	}
 	if len(fields) == 0 {
 		return false
+	}
+	if it.name == "" {
+		return bindFields(items[1:], fields[1:], env, done)
 	}
 	env[it.name] = fields[0]
 	ok := bindFields(items[1:], fields[1:], env, done)

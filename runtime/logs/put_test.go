@@ -69,7 +69,7 @@ func TestPutLogEventsRefusals(t *testing.T) {
 		{"equal timestamps are in order", "g", "s", []InputLogEvent{ev(0, "a"), ev(0, "b")}, "", ""},
 		{"span over 24 hours", "g", "s", []InputLogEvent{ev(0, "a"), ev(24*time.Hour+time.Millisecond, "b")}, InvalidParameterException, "The batch of log events in a single PutLogEvents request cannot span more than 24 hours."},
 		{"largest event", "g", "s", []InputLogEvent{ev(0, big)}, "", ""},
-		{"event too large", "g", "s", []InputLogEvent{ev(0, big + "y")}, InvalidParameterException, "Log event too large: 1048577 bytes exceeds limit of 1048576"},
+		{"event too large", "g", "s", []InputLogEvent{ev(0, big+"y")}, InvalidParameterException, "Log event too large: 1048577 bytes exceeds limit of 1048576"},
 		{"batch too large", "g", "s", []InputLogEvent{ev(0, big[:600000]), ev(0, big[:600000])}, InvalidParameterException, "Upload too large: 1200052 bytes exceeds limit of 1048576"},
 		{"empty message", "g", "s", []InputLogEvent{ev(0, "")}, InvalidParameterException, ""},
 	}
