@@ -1,7 +1,6 @@
 package logs
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/ecsbox/ecsbox/runtime/aws"
@@ -262,14 +261,4 @@ func oneOf(v string, allowed []string) bool {
 		}
 	}
 	return false
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

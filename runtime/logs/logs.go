@@ -18,6 +18,11 @@
 //	             { JSON } and [space, delimited] patterns, %regex%
 //	driver.go    the Go API of the ECS awslogs driver: GroupExists,
 //	             EnsureGroup, EnsureStream, Write, Events
+//	pagination.go  nextToken of the Describe operations
+//
+// Members ecsbox accepts and ignores: unmask, interleaved (ignored by AWS
+// too), accountIdentifiers and includeLinkedAccounts (no cross-account
+// observability), entity, and sequenceToken (ignored by AWS since 2023).
 //
 // Timestamps in the logs API are epoch milliseconds (longs), as in AWS.
 //

@@ -103,18 +103,18 @@ func (l *Logs) startSweep() {
 
 func (l *Logs) sweep() {
 	now := l.sim.Now()
-	any := false
+	active := false
 	for _, name := range l.groupNames() {
 		g := l.groups[name]
 		if g.retention == 0 {
 			continue
 		}
-		any = true
+		active = true
 		if n := l.expire(g, ms(now.Add(-time.Duration(g.retention)*day))); n > 0 {
 			l.sim.Recordf("logs", "LogEventsExpired", l.groupARNBare(g.name), "retention sweep deleted %d events older than %d days from log group %s", n, g.retention, g.name)
 		}
 	}
-	if !any {
+	if !active {
 		l.sweeping = false
 		return
 	}
