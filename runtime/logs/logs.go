@@ -15,7 +15,8 @@
 //	get.go       GetLogEvents
 //	filter.go    FilterLogEvents
 //	pattern.go   filter patterns: terms, "phrases", ?alternatives, -exclusions,
-//	             { JSON } and [space, delimited] patterns, %regex%
+//	             %regex%; pattern_structured.go the
+//	             { JSON } and [space, delimited] patterns
 //	driver.go    the Go API of the ECS awslogs driver: GroupExists,
 //	             EnsureGroup, EnsureStream, Write, Events
 //	pagination.go  nextToken of the Describe operations
