@@ -14,6 +14,7 @@ import (
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/cloudwatch"
 	"github.com/ecsbox/ecsbox/runtime/ec2"
+	"github.com/ecsbox/ecsbox/runtime/ecr"
 	"github.com/ecsbox/ecsbox/runtime/ecs"
 	"github.com/ecsbox/ecsbox/runtime/iam"
 	"github.com/ecsbox/ecsbox/runtime/sim"
@@ -35,6 +36,7 @@ type Cloud struct {
 	IAM        *iam.IAM
 	EC2        *ec2.EC2
 	SSM        *ssm.SSM
+	ECR        *ecr.ECR
 	ECS        *ecs.ECS
 	CloudWatch *cloudwatch.CloudWatch
 	AppScaling *appscaling.AppScaling
@@ -57,6 +59,7 @@ func New(cfg Config) *Cloud {
 	c.IAM = iam.New(iam.Config{Sim: s, Identity: id})
 	c.EC2 = ec2.New(ec2.Config{Sim: s, Identity: id})
 	c.SSM = ssm.New(ssm.Config{Sim: s, Identity: id, EC2: c.EC2})
+	c.ECR = ecr.New(ecr.Config{Sim: s, Identity: id})
 	c.CloudWatch = cloudwatch.New(cloudwatch.Config{Sim: s, Identity: id})
 	c.ECS = ecs.New(ecs.Config{Sim: s, Identity: id, EC2: c.EC2, IAM: c.IAM, Metrics: metricsTo{c.CloudWatch}})
 	c.AppScaling = appscaling.New(appscaling.Config{Sim: s, Identity: id, Alarms: alarmsIn{c.CloudWatch}})
@@ -78,6 +81,8 @@ func (c *Cloud) Service(module string) any {
 		return c.EC2
 	case "ssm":
 		return c.SSM
+	case "ecr":
+		return c.ECR
 	case "ecs":
 		return c.ECS
 	case "cloudwatch":
