@@ -61,7 +61,7 @@ func New(cfg Config) *Cloud {
 	c.SSM = ssm.New(ssm.Config{Sim: s, Identity: id, EC2: c.EC2})
 	c.ECR = ecr.New(ecr.Config{Sim: s, Identity: id})
 	c.CloudWatch = cloudwatch.New(cloudwatch.Config{Sim: s, Identity: id})
-	c.ECS = ecs.New(ecs.Config{Sim: s, Identity: id, EC2: c.EC2, IAM: c.IAM, Metrics: metricsTo{c.CloudWatch}})
+	c.ECS = ecs.New(ecs.Config{Sim: s, Identity: id, EC2: c.EC2, IAM: c.IAM, Metrics: c.CloudWatch})
 	c.AppScaling = appscaling.New(appscaling.Config{Sim: s, Identity: id, Alarms: alarmsIn{c.CloudWatch}})
 	c.AppScaling.SetResources(scalableResources{c.ECS})
 	c.CloudWatch.OnAction("arn:aws:autoscaling:", c.routeAutoScalingActions)

@@ -12,24 +12,9 @@ import (
 )
 
 // The adapters through which services reach each other, as AWS services do
-// through each other's APIs: ECS publishes to CloudWatch, Application Auto
+// through each other's APIs: ECS publishes to CloudWatch directly; Application Auto
 // Scaling manages CloudWatch alarms and sets ECS desired counts, and
 // CloudWatch alarm actions (ARNs) reach the scaling policies they name.
-
-// metricsTo publishes ECS's datapoints to CloudWatch.
-type metricsTo struct{ cw *cloudwatch.CloudWatch }
-
-func (m metricsTo) Publish(namespace, name string, dims [][2]string, value float64, unit string, at time.Time) {
-	m.cw.Publish(namespace, name, toDims(dims), value, unit, at)
-}
-
-func toDims(dims [][2]string) []cloudwatch.Dim {
-	out := make([]cloudwatch.Dim, len(dims))
-	for i, d := range dims {
-		out[i] = cloudwatch.Dim{Name: d[0], Value: d[1]}
-	}
-	return out
-}
 
 // alarmsIn lets Application Auto Scaling manage its alarms in CloudWatch.
 type alarmsIn struct{ cw *cloudwatch.CloudWatch }

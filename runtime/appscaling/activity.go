@@ -55,7 +55,14 @@ func (a *AppScaling) setDesired(t *target, from, to int, cause, description stri
 		act.a.StatusMessage = aws.String(fmt.Sprintf("Successfully set desired count to %d. Change successfully fulfilled by %s.", to, t.namespace))
 		a.record("ScalingActivity", t.resourceID, fmt.Sprintf("%s: desired count %d → %d (%s)", t.resourceID, from, to, cause))
 	}
+	a.addActivity(t, act)
+}
+
+// addActivity appends an activity of target t and remembers it as the
+// target's latest.
+func (a *AppScaling) addActivity(t *target, act *activity) {
 	a.activities = append(a.activities, act)
+	t.lastActivity = act
 }
 
 // minMaxActivity records the activity of a scheduled action that sets the
@@ -75,7 +82,7 @@ func (a *AppScaling) minMaxActivity(t *target, minCap, maxCap *int, actionName s
 		what = fmt.Sprintf("max capacity to %d", aws.ToInt(maxCap))
 	}
 	cause := fmt.Sprintf("scheduled action name %s was triggered", actionName)
-	a.activities = append(a.activities, &activity{targetKey: t.key(), a: ScalingActivity{
+	a.addActivity(t, &activity{targetKey: t.key(), a: ScalingActivity{
 		ActivityId:        aws.String(a.sim.UUID()),
 		ServiceNamespace:  aws.String(t.namespace),
 		ResourceId:        aws.String(t.resourceID),
@@ -100,18 +107,11 @@ func (a *AppScaling) notScaled(t *target, cause string, why NotScaledReason) {
 	if why.Code == nil {
 		return
 	}
-	for i := len(a.activities) - 1; i >= 0; i-- {
-		last := a.activities[i]
-		if last.targetKey != t.key() {
-			continue
-		}
-		if last.notScaled && aws.ToString(last.a.Cause) == cause && len(last.a.NotScaledReasons) == 1 &&
-			sameReason(last.a.NotScaledReasons[0], why) {
-			return
-		}
-		break
+	if last := t.lastActivity; last != nil && last.notScaled && aws.ToString(last.a.Cause) == cause &&
+		len(last.a.NotScaledReasons) == 1 && sameReason(last.a.NotScaledReasons[0], why) {
+		return
 	}
-	a.activities = append(a.activities, &activity{targetKey: t.key(), notScaled: true, a: ScalingActivity{
+	a.addActivity(t, &activity{targetKey: t.key(), notScaled: true, a: ScalingActivity{
 		ActivityId:        aws.String(a.sim.UUID()),
 		ServiceNamespace:  aws.String(t.namespace),
 		ResourceId:        aws.String(t.resourceID),

@@ -36,6 +36,10 @@ type target struct {
 	// capacity already added [AAS-UG:application-auto-scaling-step-scaling-policies].
 	lastOut, lastIn time.Time
 	outFrom         int
+
+	// lastActivity is the target's newest scaling activity, so a run of
+	// identical not-scaled activities collapses without a search.
+	lastActivity *activity
 }
 
 func (t *target) key() string { return targetKey(t.namespace, t.resourceID, t.dimension) }

@@ -28,14 +28,24 @@ type agg struct {
 
 // buckets calls emit with the samples of each period of [start, end) that
 // has any, in time order; periods start at start + k·period (milliseconds).
-// The first sample is found by binary search, so the cost is the samples in
-// the range, not the history.
+// The first sample is found by a search that gallops back from the newest
+// sample (alarms look at the last few periods) and then bisects, so the cost
+// is the samples in the range, not the history.
 func (s *series) buckets(start, end, period int64, emit func(t int64, seg []sample)) {
 	if s == nil || period <= 0 || end <= start {
 		return
 	}
 	ss := s.samples
-	i := sort.Search(len(ss), func(i int) bool { return ss[i].t >= start })
+	lo, step := len(ss), 1
+	for lo > 0 && ss[lo-1].t >= start {
+		lo -= step
+		step *= 2
+		if lo < 0 {
+			lo = 0
+		}
+	}
+	hi := min(len(ss), lo+step)
+	i := lo + sort.Search(hi-lo, func(k int) bool { return ss[lo+k].t >= start })
 	for i < len(ss) && ss[i].t < end {
 		t := start + (ss[i].t-start)/period*period
 		stop := min(t+period, end)

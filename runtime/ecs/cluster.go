@@ -57,6 +57,12 @@ type cluster struct {
 	instances []*containerInstance
 	tasks     []*task
 	services  []*service
+	// serviceByName indexes services by name, the newest of each name.
+	serviceByName map[string]*service
+	// acc sums the cluster metrics of the current minute (metrics.go);
+	// measured is the buffer of the last measurement (load.go).
+	acc      clusterSums
+	measured []*task
 }
 
 // CreateCluster creates a cluster, or returns the ACTIVE cluster of that

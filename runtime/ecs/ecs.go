@@ -67,10 +67,9 @@ type ECS struct {
 	lastPlacementFailure string
 	lastClosest          *placement.Failure
 
-	// metrics, sampling and minute: the AWS/ECS metrics (metrics.go).
+	// metrics and sampling: the AWS/ECS metrics (metrics.go).
 	metrics  Metrics
 	sampling bool
-	minute   *sums
 }
 
 // New returns the ECS service of an account with no clusters and no task

@@ -1,6 +1,9 @@
 package ecs
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // The load model: how much CPU and memory each running task uses, which
 // feeds the AWS/ECS CloudWatch metrics. A task uses
@@ -40,10 +43,9 @@ func (e *ECS) demand(t *task) usage {
 		memory: baselineMemoryShare * float64(t.reservedMemory),
 	}
 	if s := t.service; s != nil && t.desiredStatus == taskRunning {
-		running, _ := s.counts(nil)
-		if running > 0 {
-			u.cpu += s.load.cpuUnits / float64(running)
-			u.memory += s.load.memoryMiB / float64(running)
+		if n := s.runningNow; n > 0 {
+			u.cpu += s.load.cpuUnits / float64(n)
+			u.memory += s.load.memoryMiB / float64(n)
 		}
 	}
 	now := e.sim.Now()
@@ -67,43 +69,48 @@ func (t *task) cpuLimit() float64 {
 	return float64(t.instance.registeredCPU)
 }
 
-// usages returns what every running task of the cluster uses now, with the
-// tasks in creation order (sums over floats must add in a fixed order for
-// runs to repeat exactly).
-func (e *ECS) usages(c *cluster) (map[*task]usage, []*task) {
-	out := map[*task]usage{}
-	var order []*task
-	byInstance := map[*containerInstance][]*task{}
-	var instances []*containerInstance
-	for _, t := range sortedTasks(c.tasks) {
+// measure sets t.use for every running task of the cluster and returns
+// those tasks in creation order (sums over floats must add in a fixed
+// order for runs to repeat exactly).
+func (e *ECS) measure(c *cluster) []*task {
+	for _, s := range c.services {
+		s.runningNow = 0
+	}
+	for _, t := range c.tasks {
+		if t.service != nil && t.lastStatus == taskRunning && t.desiredStatus == taskRunning {
+			t.service.runningNow++
+		}
+	}
+	order := c.measured[:0]
+	for _, t := range c.tasks { // c.tasks is in creation order
 		if t.lastStatus != taskRunning {
 			continue
 		}
-		d := e.demand(t)
-		d.cpu = min(d.cpu, t.cpuLimit())
-		out[t] = d
+		t.use = e.demand(t)
+		t.use.cpu = min(t.use.cpu, t.cpuLimit())
 		order = append(order, t)
-		if t.instance != nil {
-			if byInstance[t.instance] == nil {
-				instances = append(instances, t.instance)
-			}
-			byInstance[t.instance] = append(byInstance[t.instance], t)
+	}
+	for _, ci := range c.instances {
+		if len(ci.tasks) > 0 {
+			shareCPU(ci.tasks, float64(ci.registeredCPU))
 		}
 	}
-	for _, ci := range instances {
-		shareCPU(out, byInstance[ci], float64(ci.registeredCPU))
-	}
-	return out, order
+	c.measured = order
+	return order
 }
 
 // shareCPU divides an instance's CPU among its tasks when they want more
 // than it has: each gets what it wants up to its fair share by weight
 // (its reservation, at least 2 shares, as Docker gives a container with no
 // cpu), and what the modest ones leave is shared again (water-filling).
-func shareCPU(use map[*task]usage, tasks []*task, capacity float64) {
+func shareCPU(all []*task, capacity float64) {
+	var tasks []*task
 	total := 0.0
-	for _, t := range tasks {
-		total += use[t].cpu
+	for _, t := range all {
+		if t.lastStatus == taskRunning {
+			tasks = append(tasks, t)
+			total += t.use.cpu
+		}
 	}
 	if total <= capacity {
 		return
@@ -119,8 +126,8 @@ func shareCPU(use map[*task]usage, tasks []*task, capacity float64) {
 		satisfied := false
 		for _, t := range open {
 			fair := remaining * float64(max(t.reservedCPU, 2)) / weights
-			if use[t].cpu <= fair {
-				remaining -= use[t].cpu
+			if t.use.cpu <= fair {
+				remaining -= t.use.cpu
 				satisfied = true
 			} else {
 				still = append(still, t)
@@ -128,9 +135,7 @@ func shareCPU(use map[*task]usage, tasks []*task, capacity float64) {
 		}
 		if !satisfied {
 			for _, t := range still {
-				u := use[t]
-				u.cpu = remaining * float64(max(t.reservedCPU, 2)) / weights
-				use[t] = u
+				t.use.cpu = remaining * float64(max(t.reservedCPU, 2)) / weights
 			}
 			return
 		}
@@ -162,6 +167,10 @@ func (e *ECS) SetServiceLoad(clusterRef, serviceRef string, cpuUnits, memoryMiB 
 	s.load = serviceLoad{cpuUnits: cpuUnits, memoryMiB: memoryMiB}
 	e.sim.Recordf("sim", "LoadChanged", s.arn, "load on service %s set to %.0f CPU units and %.0f MiB", s.name, cpuUnits, memoryMiB)
 	e.startSampler()
-	e.checkMemory(c)
+	if memoryMiB > 0 {
+		e.checkMemory(c)
+	}
 	return nil
 }
+
+func sortStrings(s []string) { sort.Strings(s) }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ecsbox/ecsbox/runtime/aws"
+	"github.com/ecsbox/ecsbox/runtime/cloudwatch"
 	"github.com/ecsbox/ecsbox/runtime/iam"
 )
 
@@ -18,11 +19,11 @@ type point struct {
 	value               float64
 }
 
-func (r *recorder) Publish(namespace, name string, dims [][2]string, value float64, unit string, at time.Time) {
+func (r *recorder) Publish(namespace, name string, dims []cloudwatch.Dim, value float64, unit string, at time.Time) {
 	p := point{at: at, name: name, unit: unit, value: value}
 	for _, d := range dims {
-		if d[0] == "ServiceName" {
-			p.service = d[1]
+		if d.Name == "ServiceName" {
+			p.service = d.Value
 		}
 	}
 	r.points = append(r.points, p)
@@ -38,14 +39,13 @@ func (r *recorder) last(name, service string) (float64, bool) {
 }
 
 func TestShareCPU(t *testing.T) {
-	a := &task{seq: 1, reservedCPU: 1024}
-	b := &task{seq: 2, reservedCPU: 512}
-	c := &task{seq: 3, reservedCPU: 512}
-	use := map[*task]usage{a: {cpu: 4000}, b: {cpu: 100}, c: {cpu: 4000}}
-	shareCPU(use, []*task{a, b, c}, 2048)
+	a := &task{seq: 1, reservedCPU: 1024, lastStatus: taskRunning, use: usage{cpu: 4000}}
+	b := &task{seq: 2, reservedCPU: 512, lastStatus: taskRunning, use: usage{cpu: 100}}
+	c := &task{seq: 3, reservedCPU: 512, lastStatus: taskRunning, use: usage{cpu: 4000}}
+	shareCPU([]*task{a, b, c}, 2048)
 	// b takes its 100; a and c share the other 1948 in the ratio 1024:512.
-	if math.Abs(use[b].cpu-100) > 1e-9 || math.Abs(use[a].cpu-1948*2/3.0) > 1e-9 || math.Abs(use[c].cpu-1948/3.0) > 1e-9 {
-		t.Errorf("shares a %.1f b %.1f c %.1f", use[a].cpu, use[b].cpu, use[c].cpu)
+	if math.Abs(b.use.cpu-100) > 1e-9 || math.Abs(a.use.cpu-1948*2/3.0) > 1e-9 || math.Abs(c.use.cpu-1948/3.0) > 1e-9 {
+		t.Errorf("shares a %.1f b %.1f c %.1f", a.use.cpu, b.use.cpu, c.use.cpu)
 	}
 }
 

@@ -1,14 +1,15 @@
 package ecs
 
 import (
-	"sort"
 	"time"
+
+	"github.com/ecsbox/ecsbox/runtime/cloudwatch"
 )
 
-// Metrics receives the datapoints ECS publishes to CloudWatch; runtime
-// wires it to the account's CloudWatch.
+// Metrics receives the datapoints ECS publishes; the account's CloudWatch
+// is one.
 type Metrics interface {
-	Publish(namespace, metricName string, dims [][2]string, value float64, unit string, at time.Time)
+	Publish(namespace, metricName string, dims []cloudwatch.Dim, value float64, unit string, at time.Time)
 }
 
 // ECS samples task usage every 20 seconds and publishes one datapoint a
@@ -21,14 +22,25 @@ const (
 	namespaceECS    = "AWS/ECS"
 )
 
-// sums accumulate one metric's samples over a minute.
-type sums struct {
-	used, reserved map[string]float64 // by key
-	samples        map[string]int
+// metricSums accumulate a minute of samples of used and reserved CPU and
+// memory; the metric is Σ used / Σ reserved × 100 [DG:cloudwatch-metrics].
+type metricSums struct {
+	cpuUsed, cpuReserved, memUsed, memReserved float64
 }
 
-func newSums() *sums {
-	return &sums{used: map[string]float64{}, reserved: map[string]float64{}, samples: map[string]int{}}
+func (m *metricSums) add(cpuUsed, cpuReserved, memUsed, memReserved float64) {
+	m.cpuUsed += cpuUsed
+	m.cpuReserved += cpuReserved
+	m.memUsed += memUsed
+	m.memReserved += memReserved
+}
+
+// clusterSums adds, for the cluster metrics, what the instances registered
+// and what tasks reserved on them (CPUReservation, MemoryReservation).
+type clusterSums struct {
+	utilization                  metricSums // used / registered
+	cpuReserved, memReserved     float64    // reserved by tasks
+	cpuRegistered, memRegistered float64
 }
 
 // startSampler starts the sampling and publishing ticks once there is a
@@ -38,13 +50,12 @@ func (e *ECS) startSampler() {
 		return
 	}
 	e.sampling = true
-	now := e.sim.Now()
-	next := now.Truncate(sampleInterval).Add(sampleInterval)
+	next := e.sim.Now().Truncate(sampleInterval).Add(sampleInterval)
 	e.sim.At(next, "ecs metrics sample", e.sample)
 }
 
-// A sample records, per service and per cluster, the usage ratios of the
-// running tasks; every third sample (a minute) the averages are published.
+// sample measures every cluster; every third sample (a whole minute) the
+// minute's averages are published.
 func (e *ECS) sample() {
 	now := e.sim.Now()
 	for _, name := range e.clusterNames() {
@@ -52,9 +63,9 @@ func (e *ECS) sample() {
 		if c.status != clusterActive {
 			continue
 		}
-		use, order := e.usages(c)
-		e.checkMemoryWith(use, order)
-		e.recordSample(c, use, order)
+		order := e.measure(c)
+		e.checkMemoryWith(order)
+		e.recordSample(c, order)
 	}
 	if now.Truncate(publishInterval).Equal(now) {
 		e.publish(now.Add(-publishInterval))
@@ -67,117 +78,78 @@ func (e *ECS) clusterNames() []string {
 	for n := range e.clusters {
 		names = append(names, n)
 	}
-	sort.Strings(names)
+	sortStrings(names)
 	return names
 }
 
-// recordSample adds one sample per metric key: "svc|<cluster>|<service>|CPU"
-// and friends, and the cluster-wide ones.
-func (e *ECS) recordSample(c *cluster, use map[*task]usage, order []*task) {
-	if e.minute == nil {
-		e.minute = newSums()
-	}
-	add := func(key string, used, reserved float64) {
-		e.minute.used[key] += used
-		e.minute.reserved[key] += reserved
-		e.minute.samples[key]++
-	}
-	type pair struct{ used, reserved float64 }
-	svcCPU, svcMem := map[*service]*pair{}, map[*service]*pair{}
-	var services []*service
-	var clusterCPU, clusterMem pair
+// recordSample adds one sample to the service and cluster sums.
+func (e *ECS) recordSample(c *cluster, order []*task) {
 	for _, t := range order {
-		u := use[t]
 		if s := t.service; s != nil {
-			if svcCPU[s] == nil {
-				svcCPU[s], svcMem[s] = &pair{}, &pair{}
-				services = append(services, s)
-			}
-			svcCPU[s].used += u.cpu
-			svcCPU[s].reserved += float64(t.reservedCPU)
-			svcMem[s].used += u.memory
-			svcMem[s].reserved += float64(t.reservedMemory)
+			s.acc.add(t.use.cpu, float64(t.reservedCPU), t.use.memory, float64(t.reservedMemory))
 		}
 		if t.instance != nil {
-			clusterCPU.used += u.cpu
-			clusterMem.used += u.memory
-		}
-	}
-	for _, s := range services {
-		if p := svcCPU[s]; p.reserved > 0 {
-			add("svc|"+c.name+"|"+s.name+"|CPUUtilization", p.used, p.reserved)
-		}
-		if m := svcMem[s]; m.reserved > 0 {
-			add("svc|"+c.name+"|"+s.name+"|MemoryUtilization", m.used, m.reserved)
+			c.acc.utilization.cpuUsed += t.use.cpu
+			c.acc.utilization.memUsed += t.use.memory
 		}
 	}
 	// Cluster metrics count ACTIVE and DRAINING instances only [DG:cloudwatch-metrics].
-	var regCPU, regMem, resCPU, resMem float64
 	for _, ci := range c.instances {
 		if ci.status == instanceInactive {
 			continue
 		}
-		regCPU += float64(ci.registeredCPU)
-		regMem += float64(ci.registeredMemory)
+		c.acc.cpuRegistered += float64(ci.registeredCPU)
+		c.acc.memRegistered += float64(ci.registeredMemory)
 		cpu, mem, _, _, _ := ci.used()
-		resCPU += float64(cpu)
-		resMem += float64(mem)
-	}
-	if regCPU > 0 {
-		add("cluster|"+c.name+"|CPUUtilization", clusterCPU.used, regCPU)
-		add("cluster|"+c.name+"|MemoryUtilization", clusterMem.used, regMem)
-		add("cluster|"+c.name+"|CPUReservation", resCPU, regCPU)
-		add("cluster|"+c.name+"|MemoryReservation", resMem, regMem)
+		c.acc.cpuReserved += float64(cpu)
+		c.acc.memReserved += float64(mem)
 	}
 }
 
 // publish sends the minute's averages to CloudWatch, timestamped with the
-// start of the minute, in a fixed order.
+// start of the minute: services in creation order, then the cluster, for
+// each cluster by name.
 func (e *ECS) publish(minuteStart time.Time) {
-	m := e.minute
-	e.minute = newSums()
-	if m == nil || e.metrics == nil {
-		return
-	}
-	keys := make([]string, 0, len(m.samples))
-	for k := range m.samples {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if m.reserved[k] <= 0 {
+	for _, name := range e.clusterNames() {
+		c := e.clusters[name]
+		for _, s := range c.services {
+			acc := s.acc
+			s.acc = metricSums{}
+			if e.metrics == nil {
+				continue
+			}
+			if s.dims == nil {
+				s.dims = []cloudwatch.Dim{{Name: "ClusterName", Value: c.name}, {Name: "ServiceName", Value: s.name}}
+			}
+			dims := s.dims
+			if acc.cpuReserved > 0 {
+				e.metrics.Publish(namespaceECS, "CPUUtilization", dims, acc.cpuUsed/acc.cpuReserved*100, "Percent", minuteStart)
+			}
+			if acc.memReserved > 0 {
+				e.metrics.Publish(namespaceECS, "MemoryUtilization", dims, acc.memUsed/acc.memReserved*100, "Percent", minuteStart)
+			}
+		}
+		acc := c.acc
+		c.acc = clusterSums{}
+		if e.metrics == nil || acc.cpuRegistered == 0 {
 			continue
 		}
-		value := m.used[k] / m.reserved[k] * 100
-		parts := splitKey4(k)
-		if parts[0] == "svc" {
-			e.metrics.Publish(namespaceECS, parts[3], [][2]string{{"ClusterName", parts[1]}, {"ServiceName", parts[2]}}, value, "Percent", minuteStart)
-		} else {
-			e.metrics.Publish(namespaceECS, parts[2], [][2]string{{"ClusterName", parts[1]}}, value, "Percent", minuteStart)
-		}
+		dims := []cloudwatch.Dim{{Name: "ClusterName", Value: c.name}}
+		e.metrics.Publish(namespaceECS, "CPUReservation", dims, acc.cpuReserved/acc.cpuRegistered*100, "Percent", minuteStart)
+		e.metrics.Publish(namespaceECS, "CPUUtilization", dims, acc.utilization.cpuUsed/acc.cpuRegistered*100, "Percent", minuteStart)
+		e.metrics.Publish(namespaceECS, "MemoryReservation", dims, acc.memReserved/acc.memRegistered*100, "Percent", minuteStart)
+		e.metrics.Publish(namespaceECS, "MemoryUtilization", dims, acc.utilization.memUsed/acc.memRegistered*100, "Percent", minuteStart)
 	}
-}
-
-func splitKey4(k string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(k); i++ {
-		if k[i] == '|' {
-			out = append(out, k[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, k[start:])
 }
 
 // checkMemory kills containers whose processes want more memory than their
 // hard limit, as the kernel's OOM killer does.
-func (e *ECS) checkMemory(c *cluster) { e.checkMemoryWith(e.usages(c)) }
+func (e *ECS) checkMemory(c *cluster) { e.checkMemoryWith(e.measure(c)) }
 
-func (e *ECS) checkMemoryWith(use map[*task]usage, order []*task) {
+func (e *ECS) checkMemoryWith(order []*task) {
 	var victims []*task
 	for _, t := range order {
-		if limit := t.memoryLimit(); limit > 0 && use[t].memory > float64(limit) {
+		if limit := t.memoryLimit(); limit > 0 && t.use.memory > float64(limit) {
 			victims = append(victims, t)
 		}
 	}

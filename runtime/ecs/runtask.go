@@ -343,6 +343,9 @@ func (e *ECS) addTask(t *task) {
 	t.seq = e.taskSeq
 	e.tasks[t.id] = t
 	t.cluster.tasks = append(t.cluster.tasks, t)
+	if t.service != nil {
+		t.service.members = append(t.service.members, t)
+	}
 	if t.instance != nil {
 		t.instance.tasks = append(t.instance.tasks, t)
 		t.instance.touch()

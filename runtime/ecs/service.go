@@ -3,11 +3,12 @@ package ecs
 import (
 	"fmt"
 	"regexp"
-	"sort"
+	"strings"
 	"time"
 
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/awserr"
+	"github.com/ecsbox/ecsbox/runtime/cloudwatch"
 	"github.com/ecsbox/ecsbox/runtime/ecs/placement"
 )
 
@@ -88,6 +89,15 @@ type service struct {
 	// load is the service-level demand sim.set_load spreads over the
 	// running tasks.
 	load serviceLoad
+
+	// members are the service's tasks that have not stopped, in creation
+	// order (addTask adds them, finishStop removes them).
+	members []*task
+	// runningNow and acc: the running tasks at the last measurement and the
+	// minute's metric sums (load.go, metrics.go).
+	runningNow int
+	acc        metricSums
+	dims       []cloudwatch.Dim // the service's metric dimensions
 }
 
 // deployment is one revision of the service being rolled out or kept.
@@ -107,21 +117,12 @@ func (s *service) primary() *deployment { return s.deployments[0] }
 
 // tasks returns the service's tasks that have not stopped, in creation
 // order.
-func (s *service) tasks() []*task {
-	var out []*task
-	for _, t := range s.cluster.tasks {
-		if t.service == s && t.active() {
-			out = append(out, t)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
-	return out
-}
+func (s *service) tasks() []*task { return append([]*task(nil), s.members...) }
 
 // counts returns the running and pending tasks of a deployment (nil: of the
 // whole service). Pending counts every state before RUNNING.
 func (s *service) counts(d *deployment) (running, pending int) {
-	for _, t := range s.tasks() {
+	for _, t := range s.members {
 		if d != nil && t.deployment != d {
 			continue
 		}
@@ -264,13 +265,15 @@ func (e *ECS) deploymentConfiguration(s *service) *DeploymentConfiguration {
 // lookupService finds a service of cluster c by name or ARN; deleted
 // (INACTIVE) services are found too, for DescribeServices.
 func (e *ECS) lookupService(c *cluster, ref string) (*service, bool) {
-	var found *service
-	for _, s := range c.services {
-		if s.name == ref || s.arn == ref {
-			found = s // the newest of that name wins
-		}
+	name := ref
+	if isARN(ref) {
+		name = ref[strings.LastIndexByte(ref, '/')+1:]
 	}
-	return found, found != nil
+	s, ok := c.serviceByName[name] // the newest service of that name
+	if !ok || (isARN(ref) && s.arn != ref) {
+		return nil, false
+	}
+	return s, true
 }
 
 // activeService finds a service that UpdateService and DeleteService may

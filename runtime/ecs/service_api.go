@@ -102,6 +102,10 @@ func (e *ECS) CreateService(in *CreateServiceRequest) (*CreateServiceResponse, e
 	s.tags = clone(in.Tags)
 	e.newDeployment(s, td)
 	c.services = append(c.services, s)
+	if c.serviceByName == nil {
+		c.serviceByName = map[string]*service{}
+	}
+	c.serviceByName[name] = s
 	e.sim.Recordf("ecs", "ServiceCreated", s.arn, "created service %s in cluster %s: %s, desired %d", name, c.name, familyRevision(td), s.desiredCount)
 	e.scheduleReconcile(s, 0)
 	out := e.describeService(s, false)

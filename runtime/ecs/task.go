@@ -72,6 +72,8 @@ type task struct {
 	// service and deployment are set for the tasks a service started.
 	service    *service
 	deployment *deployment
+	// use is what the task used at the last measurement (load.go).
+	use usage
 	// everRunning: the task reached RUNNING (the throttle and the circuit
 	// breaker count the tasks that never did).
 	everRunning bool

@@ -219,12 +219,20 @@ func (e *ECS) finishStop(t *task) {
 	t.stoppedAt = e.nowPtr()
 	e.setStatus(t, taskStopped)
 	if ci := t.instance; ci != nil {
-		for i, other := range ci.tasks {
-			if other == t {
-				ci.tasks = append(ci.tasks[:i], ci.tasks[i+1:]...)
-				break
-			}
-		}
+		ci.tasks = without(ci.tasks, t)
+	}
+	if s := t.service; s != nil {
+		s.members = without(s.members, t)
 	}
 	e.sim.After(stoppedTaskRetention, "stopped task expires", func() { e.forgetTask(t) })
+}
+
+// without returns ts without t, keeping the order.
+func without(ts []*task, t *task) []*task {
+	for i, other := range ts {
+		if other == t {
+			return append(ts[:i], ts[i+1:]...)
+		}
+	}
+	return ts
 }
