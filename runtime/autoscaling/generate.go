@@ -1,0 +1,3 @@
+package autoscaling
+
+//go:generate go run ../awsmodel/awsgen -service autoscaling -package autoscaling -ops CreateAutoScalingGroup,UpdateAutoScalingGroup,SetDesiredCapacity,DescribeAutoScalingGroups,DescribeAutoScalingInstances,DeleteAutoScalingGroup,SetInstanceProtection,TerminateInstanceInAutoScalingGroup,StartInstanceRefresh,DescribeInstanceRefreshes,CancelInstanceRefresh,DescribeScalingActivities,PutScalingPolicy,DescribePolicies,DeletePolicy,ExecutePolicy,SuspendProcesses,ResumeProcesses -o types_gen.go
