@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"github.com/ecsbox/ecsbox/runtime/appscaling"
+	"github.com/ecsbox/ecsbox/runtime/autoscaling"
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/cloudwatch"
 	"github.com/ecsbox/ecsbox/runtime/ec2"
 	"github.com/ecsbox/ecsbox/runtime/ecr"
 	"github.com/ecsbox/ecsbox/runtime/ecs"
 	"github.com/ecsbox/ecsbox/runtime/iam"
+	"github.com/ecsbox/ecsbox/runtime/logs"
 	"github.com/ecsbox/ecsbox/runtime/sim"
 	"github.com/ecsbox/ecsbox/runtime/ssm"
 )
@@ -31,15 +33,17 @@ type Config struct {
 
 // Cloud is one simulated AWS account in one region.
 type Cloud struct {
-	Sim        *sim.Sim
-	Identity   aws.Identity
-	IAM        *iam.IAM
-	EC2        *ec2.EC2
-	SSM        *ssm.SSM
-	ECR        *ecr.ECR
-	ECS        *ecs.ECS
-	CloudWatch *cloudwatch.CloudWatch
-	AppScaling *appscaling.AppScaling
+	Sim         *sim.Sim
+	Identity    aws.Identity
+	IAM         *iam.IAM
+	EC2         *ec2.EC2
+	SSM         *ssm.SSM
+	ECR         *ecr.ECR
+	ECS         *ecs.ECS
+	CloudWatch  *cloudwatch.CloudWatch
+	AppScaling  *appscaling.AppScaling
+	Logs        *logs.Logs
+	AutoScaling *autoscaling.AutoScaling
 }
 
 // New returns a new account with nothing in it but what a new AWS account
@@ -61,9 +65,12 @@ func New(cfg Config) *Cloud {
 	c.SSM = ssm.New(ssm.Config{Sim: s, Identity: id, EC2: c.EC2})
 	c.ECR = ecr.New(ecr.Config{Sim: s, Identity: id})
 	c.CloudWatch = cloudwatch.New(cloudwatch.Config{Sim: s, Identity: id})
-	c.ECS = ecs.New(ecs.Config{Sim: s, Identity: id, EC2: c.EC2, IAM: c.IAM, Metrics: c.CloudWatch})
+	c.Logs = logs.New(logs.Config{Sim: s, Identity: id})
+	c.ECS = ecs.New(ecs.Config{Sim: s, Identity: id, EC2: c.EC2, IAM: c.IAM, Metrics: c.CloudWatch, Logs: c.Logs})
 	c.AppScaling = appscaling.New(appscaling.Config{Sim: s, Identity: id, Alarms: alarmsIn{c.CloudWatch}})
 	c.AppScaling.SetResources(scalableResources{c.ECS})
+	// After ECS, so that ECS's agent sees an instance's state changes first.
+	c.AutoScaling = autoscaling.New(autoscaling.Config{Sim: s, Identity: id, EC2: c.EC2, Alarms: asgAlarms{alarmsIn{c.CloudWatch}}})
 	c.CloudWatch.OnAction("arn:aws:autoscaling:", c.routeAutoScalingActions)
 	return c
 }
@@ -89,6 +96,10 @@ func (c *Cloud) Service(module string) any {
 		return c.CloudWatch
 	case "application_autoscaling":
 		return c.AppScaling
+	case "logs":
+		return c.Logs
+	case "autoscaling":
+		return c.AutoScaling
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ecsbox/ecsbox/runtime/appscaling"
+	"github.com/ecsbox/ecsbox/runtime/autoscaling"
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/cloudwatch"
 	"github.com/ecsbox/ecsbox/runtime/ecs"
@@ -88,7 +89,8 @@ func (r scalableResources) ScaleInSuspended(namespace, resourceID, dimension str
 }
 
 // routeAutoScalingActions delivers alarm actions naming Auto Scaling
-// policies: Application Auto Scaling's (":resource/") here.
+// policies: Application Auto Scaling's (":resource/...") and EC2 Auto
+// Scaling's (":autoScalingGroupName/...").
 func (c *Cloud) routeAutoScalingActions(ev cloudwatch.ActionEvent) {
 	value := math.NaN()
 	if n := len(ev.Datapoints); n > 0 {
@@ -97,5 +99,28 @@ func (c *Cloud) routeAutoScalingActions(ev cloudwatch.ActionEvent) {
 	switch {
 	case strings.Contains(ev.ActionARN, ":resource/"):
 		c.AppScaling.AlarmFired(ev.ActionARN, ev.AlarmName, ev.AlarmARN, ev.State, ev.Time, value)
+	case strings.Contains(ev.ActionARN, ":autoScalingGroupName/"):
+		c.AutoScaling.AlarmFired(ev.ActionARN, ev.AlarmName, ev.AlarmARN, ev.State, ev.Time, value)
 	}
+}
+
+// asgAlarms lets EC2 Auto Scaling manage its alarms in CloudWatch, through
+// the same adapter as Application Auto Scaling.
+type asgAlarms struct{ alarmsIn }
+
+func (a asgAlarms) PutAlarm(s autoscaling.AlarmSpec) (string, error) {
+	return a.alarmsIn.PutAlarm(appscaling.AlarmSpec{
+		Name: s.Name, Namespace: s.Namespace, MetricName: s.MetricName, Statistic: s.Statistic, Dimensions: s.Dimensions,
+		Period: s.Period, EvaluationPeriods: s.EvaluationPeriods, DatapointsToAlarm: s.DatapointsToAlarm, Threshold: s.Threshold,
+		Comparison: s.Comparison, TreatMissingData: s.TreatMissingData, AlarmActions: s.AlarmActions, Unit: s.Unit,
+	})
+}
+
+func (a asgAlarms) Alarm(name string) (autoscaling.AlarmSpec, bool) {
+	s, ok := a.alarmsIn.Alarm(name)
+	return autoscaling.AlarmSpec{
+		Name: s.Name, Namespace: s.Namespace, MetricName: s.MetricName, Statistic: s.Statistic, Dimensions: s.Dimensions,
+		Period: s.Period, EvaluationPeriods: s.EvaluationPeriods, DatapointsToAlarm: s.DatapointsToAlarm, Threshold: s.Threshold,
+		Comparison: s.Comparison, TreatMissingData: s.TreatMissingData, AlarmActions: s.AlarmActions, Unit: s.Unit,
+	}, ok
 }

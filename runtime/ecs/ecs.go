@@ -26,6 +26,7 @@ import (
 	"github.com/ecsbox/ecsbox/runtime/ec2"
 	"github.com/ecsbox/ecsbox/runtime/ecs/placement"
 	"github.com/ecsbox/ecsbox/runtime/iam"
+	"github.com/ecsbox/ecsbox/runtime/logs"
 	"github.com/ecsbox/ecsbox/runtime/sim"
 )
 
@@ -39,6 +40,8 @@ type Config struct {
 	IAM      *iam.IAM
 	// Metrics receives the AWS/ECS metrics; nil publishes nothing.
 	Metrics Metrics
+	// Logs receives what awslogs containers print; nil drops it.
+	Logs *logs.Logs
 }
 
 // ECS is the simulated ECS service of one account and region.
@@ -70,6 +73,7 @@ type ECS struct {
 	// metrics and sampling: the AWS/ECS metrics (metrics.go).
 	metrics  Metrics
 	sampling bool
+	logs     *logs.Logs
 }
 
 // New returns the ECS service of an account with no clusters and no task
@@ -82,6 +86,7 @@ func New(cfg Config) *ECS {
 		families:      map[string]*taskDefFamily{},
 		ec2:           cfg.EC2,
 		metrics:       cfg.Metrics,
+		logs:          cfg.Logs,
 		iam:           cfg.IAM,
 		tasks:         map[string]*task{},
 		instanceByEC2: map[string]*containerInstance{},

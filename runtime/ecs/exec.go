@@ -130,6 +130,11 @@ func (e *ECS) runInContainer(t *task, c *container, command string) {
 		if !ok {
 			return
 		}
+		vm := 0
+		if p.memoryMiB > 0 {
+			vm = 1
+		}
+		e.stressLines(t, c, p, vm, timeout)
 		if timeout == 0 {
 			timeout = 100 * 365 * 24 * time.Hour // until the task stops
 		}

@@ -115,6 +115,10 @@ type container struct {
 	healthStatus     string
 	// stress are the stress runs started in the container with ECS Exec.
 	stress []stressProcess
+	// logTo is where the awslogs driver sends the container's output.
+	logTo *awslogsTarget
+	// ports are the container ports, for the workload's start-up line.
+	ports []int
 }
 
 // hostPorts lists the static host ports the task binds on its instance:

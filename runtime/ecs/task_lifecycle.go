@@ -101,8 +101,21 @@ func (e *ECS) pending(t *task) {
 				t.instance.pulled[c.image] = true
 			}
 		}
+		for _, c := range t.containers {
+			c.runtimeID = e.sim.Hex(64)
+		}
+		if problem := e.setupLogs(t); problem != "" {
+			e.failToStart(t, problem)
+			return
+		}
 		e.after(t, containerStartTime, "containers started", func() { e.run(t) })
 	})
+}
+
+// failToStart stops a task that could not start its containers: stop code
+// TaskFailedToStart and the reason [API:TaskStopCode], reference 4.2.
+func (e *ECS) failToStart(t *task, reason string) {
+	e.stopTask(t, stopTaskFailedToStart, reason)
 }
 
 func (t *task) allImagesPulled() bool {
@@ -120,9 +133,9 @@ func (e *ECS) run(t *task) {
 	t.startedAt = e.nowPtr()
 	for _, c := range t.containers {
 		c.lastStatus = taskRunning
-		c.runtimeID = e.sim.Hex(64)
 		sum := sha256.Sum256([]byte(c.image))
 		c.imageDigest = "sha256:" + hex.EncodeToString(sum[:])
+		e.logLine(c, "%s", startupLine(c, c.ports))
 	}
 	e.setStatus(t, taskRunning)
 	for _, c := range t.containers {

@@ -195,6 +195,9 @@ func (e *ECS) newTask(spec *taskSpec, ci *containerInstance) *task {
 		if o := spec.containerOverride(c.name); o != nil && o.Command != nil {
 			c.command = o.Command
 		}
+		for _, pm := range cd.PortMappings {
+			c.ports = append(c.ports, aws.ToInt(pm.ContainerPort))
+		}
 		if mode == NetworkModeBridge || mode == NetworkModeHost {
 			for _, pm := range cd.PortMappings {
 				proto := protocolOf(pm.Protocol)
