@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 
@@ -24,6 +25,9 @@ type awsModule struct {
 	model   *awsmodel.Model
 	err     error
 	methods map[string]*starlark.Builtin
+	// extras are the AWS CLI customisations that have no API action, offered
+	// under their CLI name (design.md): ecr.get_login_password.
+	extras map[string]*starlark.Builtin
 }
 
 var _ starlark.HasAttrs = (*awsModule)(nil)
@@ -61,6 +65,9 @@ func (m *awsModule) Attr(name string) (starlark.Value, error) {
 	if b, ok := m.methods[name]; ok {
 		return b, nil
 	}
+	if b, ok := m.extras[name]; ok {
+		return b, nil
+	}
 	return nil, nil // the interpreter adds "did you mean" suggestions
 }
 
@@ -69,7 +76,15 @@ func (m *awsModule) AttrNames() []string {
 	if err := m.load(); err != nil {
 		return nil
 	}
-	return m.model.Methods()
+	if len(m.extras) == 0 {
+		return m.model.Methods()
+	}
+	names := append([]string{}, m.model.Methods()...)
+	for name := range m.extras {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // operation returns the operation behind one of this module's builtins.

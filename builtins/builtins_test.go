@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
 )
 
 // TestStarlark runs each testdata/*.star file: the builtins' semantics are
@@ -158,17 +159,43 @@ func TestEveryOwnBuiltinIsDocumented(t *testing.T) {
 			if _, ok := moduleDocs[name]; !ok {
 				t.Errorf("module %s has no help text", name)
 			}
-			if name != "sim" && name != "assert" {
+			if name != "sim" && name != "assert" && name != "docker" {
 				continue
 			}
-			for _, attr := range x.AttrNames() {
-				member, _ := x.Attr(attr)
-				if b, ok := member.(*starlark.Builtin); ok {
-					if _, ok := docs[b.Name()]; !ok {
-						t.Errorf("%s has no help text", b.Name())
-					}
-				}
+			checkMembersDocumented(t, x)
+		}
+	}
+	ecr := in.Predeclared()["ecr"].(starlark.HasAttrs)
+	if fn, _ := ecr.Attr("get_login_password"); fn == nil {
+		t.Error("ecr.get_login_password is missing")
+	} else if _, ok := docs[fn.(*starlark.Builtin).Name()]; !ok {
+		t.Error("ecr.get_login_password has no help text")
+	}
+	img := &dockerImage{in: in}
+	for _, attr := range []string{"tag", "reload"} {
+		member, _ := img.Attr(attr)
+		if _, ok := docs[member.(*starlark.Builtin).Name()]; !ok {
+			t.Errorf("Image.%s has no help text", attr)
+		}
+	}
+}
+
+// checkMembersDocumented checks the builtins of a module and, for the
+// docker module's collections (docker.images, ...), of its sub-modules.
+func checkMembersDocumented(t *testing.T, x starlark.HasAttrs) {
+	t.Helper()
+	for _, attr := range x.AttrNames() {
+		member, _ := x.Attr(attr)
+		switch m := member.(type) {
+		case *starlark.Builtin:
+			if _, ok := docs[m.Name()]; !ok {
+				t.Errorf("%s has no help text", m.Name())
 			}
+		case *starlarkstruct.Module:
+			if _, ok := moduleDocs[m.Name]; !ok {
+				t.Errorf("module %s has no help text", m.Name)
+			}
+			checkMembersDocumented(t, m)
 		}
 	}
 }

@@ -9,15 +9,20 @@ import (
 	"go.starlark.net/starlarkstruct"
 
 	"github.com/ecsbox/ecsbox/runtime/awserr"
+	"github.com/ecsbox/ecsbox/runtime/containers"
 )
 
 // errorText is how catch() and assert.fails() show an error: "Code: message"
-// for AWS errors (ParamValidationError included), the Starlark message
-// otherwise.
+// for AWS errors (ParamValidationError included), "Exception: message" for
+// the docker module's, the Starlark message otherwise.
 func errorText(err error) string {
 	var aerr *awserr.Error
 	if errors.As(err, &aerr) {
 		return aerr.Error()
+	}
+	var derr *containers.Error // docker module: "ImageNotFound: 404 Client Error ..."
+	if errors.As(err, &derr) {
+		return derr.Error()
 	}
 	var evalErr *starlark.EvalError
 	if errors.As(err, &evalErr) {

@@ -66,6 +66,48 @@ var docs = map[string]doc{
 			"matches the regular expression pattern. Returns that text."},
 }
 
+// dockerDocs document the docker module (docker.go), which follows the
+// Docker SDK for Python, and the AWS CLI customisation ecr.get_login_password.
+var dockerDocs = map[string]doc{
+	"ecr.get_login_password": {"ecr.get_login_password()", nil,
+		"The AWS CLI's `aws ecr get-login-password`: a new registry password, valid 12 hours,\n" +
+			"to log in with: docker.login(username=\"AWS\", password=..., registry=<account>.dkr.ecr.<region>.amazonaws.com)."},
+	"docker.login": {"docker.login(username, password, registry=None)", []string{"username", "password", "email", "registry", "reauth"},
+		"Logs the engine in to a registry. The account's ECR registry takes the username \"AWS\" and a\n" +
+			"password from ecr.get_login_password(). Returns {\"IdentityToken\": \"\", \"Status\": \"Login Succeeded\"}."},
+	"docker.images.build": {"docker.images.build(path, tag=None, dockerfile=\"Dockerfile\", buildargs=None, labels=None)",
+		[]string{"path", "tag", "quiet", "nocache", "rm", "pull", "forcerm", "dockerfile", "buildargs", "labels"},
+		"Builds an image from the Dockerfile in path (relative to the script) and returns (image,\n" +
+			"build log) as docker-py does. Nothing runs: the image is computed from the Dockerfile and the\n" +
+			"files COPY and ADD name, so the same inputs give the same image ID. Public base images are\n" +
+			"simulated offline; an ECR base image must exist (after docker.login)."},
+	"docker.images.push": {"docker.images.push(repository, tag=None)", []string{"repository", "tag", "stream", "auth_config", "decode"},
+		"Pushes repository:tag (every local tag of repository if tag is None) to the ECR registry and\n" +
+			"returns the lines docker push prints. Fails (unlike docker-py, which returns the stream) with\n" +
+			"docker's text: \"no basic auth credentials\", \"name unknown: ...\", \"tag invalid: ...\"."},
+	"docker.images.pull":   {"docker.images.pull(repository, tag=None)", []string{"repository", "tag"}, "Pulls an image (from ECR after docker.login; public images are simulated offline) and returns it."},
+	"docker.images.list":   {"docker.images.list(name=None)", []string{"name", "all"}, "Returns the local images, newest first; name keeps those of one repository."},
+	"docker.images.get":    {"docker.images.get(name)", []string{"name"}, "Returns a local image by ID, name:tag or name@digest; ImageNotFound otherwise."},
+	"docker.images.remove": {"docker.images.remove(image, force=False)", []string{"image", "force", "noprune"}, "Untags an image named by tag (removing it with its last tag), or removes an image by ID."},
+	"docker.containers.list": {"docker.containers.list()", []string{"all", "filters"},
+		"Returns the engine's running containers. The simulated engine runs none yet: the list is empty."},
+	"docker.networks.list": {"docker.networks.list()", nil, "Returns the engine's networks: bridge, host and none, as a new Docker Engine has."},
+	"docker.volumes.list":  {"docker.volumes.list()", nil, "Returns the engine's volumes: none."},
+	"Image.tag":            {"image.tag(repository, tag=None)", []string{"repository", "tag", "force"}, "Tags the image repository:tag (\"latest\" if tag is None). Returns True."},
+	"Image.reload":         {"image.reload()", nil, "Refreshes the image's tags and attributes from the engine."},
+}
+
+func init() {
+	for name, d := range dockerDocs {
+		docs[name] = d
+	}
+	moduleDocs["docker"] = "The Docker SDK for Python's client over ecsbox's simulated engine: login, images, containers, networks, volumes."
+	moduleDocs["docker.images"] = "Images in the engine: build, push, pull, list, get, remove (docker-py's client.images)."
+	moduleDocs["docker.containers"] = "Containers the engine runs (docker-py's client.containers)."
+	moduleDocs["docker.networks"] = "The engine's networks (docker-py's client.networks)."
+	moduleDocs["docker.volumes"] = "The engine's volumes (docker-py's client.volumes)."
+}
+
 // moduleDocs introduce the non-AWS modules.
 var moduleDocs = map[string]string{
 	"sim":    "The simulation: its virtual clock and timeline. sim.seed is the run's seed; sim.args the script's arguments.",

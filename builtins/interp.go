@@ -7,6 +7,8 @@
 //	                           one function per AWS API action, named and
 //	                           called as in boto3; see awsmodule.go
 //	sim                        the virtual clock and the timeline (sim.go)
+//	docker                     the Docker SDK for Python's client over the
+//	                           simulated engine (docker.go)
 //	json, math, time           go.starlark.net's modules; time.now() is the
 //	                           virtual clock
 //	catch(fn, *args, **kwargs) None, or the error fn raised as "Code: message"
@@ -39,6 +41,7 @@ import (
 
 	"github.com/ecsbox/ecsbox/runtime"
 	"github.com/ecsbox/ecsbox/runtime/awsmodel"
+	"github.com/ecsbox/ecsbox/runtime/containers"
 )
 
 // FileOptions is the Starlark dialect of ecsbox scripts and the REPL: sets,
@@ -87,6 +90,7 @@ type Interp struct {
 	loads       map[string]*loadEntry
 	ctx         context.Context
 	stepsHit    bool
+	docker      containers.Engine // the docker module's engine (docker.go)
 }
 
 // New returns an interpreter over cfg.Cloud (or a new account).
@@ -115,6 +119,7 @@ func New(cfg Config) (*Interp, error) {
 		loads:   map[string]*loadEntry{},
 		ctx:     context.Background(),
 	}
+	in.docker = in.newDockerEngine()
 	in.predeclared = in.makePredeclared()
 	// REPL statements see the predeclared names as globals (as in
 	// go.starlark.net's own REPL), so a session may also rebind them.
@@ -148,9 +153,14 @@ func (in *Interp) makePredeclared() starlark.StringDict {
 		"read_file": starlark.NewBuiltin("read_file", in.readFile),
 		"help":      starlark.NewBuiltin("help", in.help),
 		"fail":      starlark.Universe["fail"],
+		"docker":    in.dockerModule(),
 	}
 	for _, svc := range awsmodel.Services {
-		d[svc.Module] = newAWSModule(svc, in.cloud.Service(svc.Module))
+		m := newAWSModule(svc, in.cloud.Service(svc.Module))
+		if svc.Module == "ecr" {
+			m.extras = map[string]*starlark.Builtin{"get_login_password": starlark.NewBuiltin("ecr.get_login_password", in.ecrLoginPassword)}
+		}
+		d[svc.Module] = m
 	}
 	return d
 }
