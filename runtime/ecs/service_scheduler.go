@@ -342,29 +342,33 @@ func (e *ECS) startServiceTasks(s *service, n int) int {
 	return len(tasks)
 }
 
-// serviceTaskStopped is told when one of the service's tasks has stopped:
-// a task that never reached RUNNING feeds the throttle, and one that never
-// became healthy counts against the deployment's circuit breaker
-// (reference 7.3, 7.5).
+// serviceTaskStopped is told when one of the service's tasks has stopped.
+// A task that never reached RUNNING feeds the throttle (reference 7.5) and
+// counts against the deployment's circuit breaker, whose first stage counts
+// exactly those tasks (reference 7.3; a task that ran and then exited is
+// not counted, as users observe: aws/containers-roadmap#1206). The second
+// stage, health-check failures, comes with load balancers and container
+// health checks.
 func (e *ECS) serviceTaskStopped(t *task) {
 	s := t.service
 	now := e.sim.Now()
-	if !t.everRunning && t.stopCode != stopServiceScheduler && t.stopCode != stopUserInitiated {
-		s.failedStarts++
-		if s.failedStarts >= 2 {
-			delay := throttleBase << (s.failedStarts - 2)
-			if delay > throttleMax || delay <= 0 {
-				delay = throttleMax
-			}
-			s.throttledTil = now.Add(delay)
-			e.say(s, throttleMessage(s))
-		}
+	schedulerStopped := t.stopCode == stopServiceScheduler || t.stopCode == stopUserInitiated
+	if t.everRunning || schedulerStopped {
+		e.scheduleReconcile(s, 0)
+		return
 	}
-	if d := t.deployment; d != nil && d == s.primary() && d.rolloutState == "IN_PROGRESS" && t.stopCode != stopServiceScheduler && t.stopCode != stopUserInitiated {
-		if ok, _ := e.healthyAtStop(t); !ok {
-			d.failedTasks++
-			e.checkCircuitBreaker(s, d)
+	s.failedStarts++
+	if s.failedStarts >= 2 {
+		delay := throttleBase << (s.failedStarts - 2)
+		if delay > throttleMax || delay <= 0 {
+			delay = throttleMax
 		}
+		s.throttledTil = now.Add(delay)
+		e.say(s, throttleMessage(s))
+	}
+	if d := t.deployment; d != nil && d == s.primary() && d.rolloutState == "IN_PROGRESS" {
+		d.failedTasks++
+		e.checkCircuitBreaker(s, d)
 	}
 	e.scheduleReconcile(s, 0)
 }
@@ -396,6 +400,8 @@ func (e *ECS) checkCircuitBreaker(s *service, d *deployment) {
 	d.updatedAt = e.sim.Now()
 	e.sim.Recordf("ecs", "ServiceDeploymentFailed", s.arn, "service %s: deployment %s FAILED after %d failed tasks (threshold %d)",
 		s.name, d.id, d.failedTasks, circuitBreakerThreshold(s.desiredCount))
+	// text not verified
+	e.say(s, s.prefix()+" (deployment "+d.id+") deployment failed: tasks failed to start.")
 	if !deref2(cb.Rollback) {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ecsbox/ecsbox/runtime/aws"
+	"github.com/ecsbox/ecsbox/runtime/logs"
 )
 
 func (w *world) createService(in CreateServiceRequest) *service {
@@ -186,10 +187,12 @@ func TestServicePlacementFailureEvent(t *testing.T) {
 
 func TestCircuitBreakerRollsBack(t *testing.T) {
 	w := newWorld(t)
+	w.ecs.logs = logs.New(logs.Config{Sim: w.sim, Identity: aws.DefaultIdentity()})
 	w.clusterWith("demo", 2, "m5.large")
 	w.register(webTask(128))
+	// A revision whose tasks cannot start: its awslogs group does not exist.
 	bad := webTask(128)
-	bad.ContainerDefinitions[0].Command = []string{"sh", "-c", "exit 1"}
+	bad.ContainerDefinitions[0].LogConfiguration = &LogConfiguration{LogDriver: aws.String("awslogs"), Options: map[string]string{"awslogs-group": "/missing", "awslogs-region": "us-east-1"}}
 	w.register(bad)
 	s := w.createService(CreateServiceRequest{ServiceName: aws.String("web"), TaskDefinition: aws.String("web:1"), DesiredCount: aws.Int(2),
 		DeploymentConfiguration: &DeploymentConfiguration{DeploymentCircuitBreaker: &DeploymentCircuitBreaker{Enable: aws.Bool(true), Rollback: aws.Bool(true)}}})
@@ -208,6 +211,9 @@ func TestCircuitBreakerRollsBack(t *testing.T) {
 	}
 	if !failed {
 		t.Error("no FAILED deployment with threshold 10 (clamp(ceil(0.5 × 2), 10, 200))")
+	}
+	if !hasEvent(d, "deployment failed: tasks failed to start.") || !hasEvent(d, "is unable to consistently start tasks successfully.") {
+		t.Errorf("events: %s", strings.Join(eventTexts(d), "\n"))
 	}
 	_ = s
 	for _, c := range []struct{ desired, want int }{{1, 10}, {25, 13}, {400, 200}, {800, 200}} {
