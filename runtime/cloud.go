@@ -66,7 +66,7 @@ func New(cfg Config) *Cloud {
 	c.ECR = ecr.New(ecr.Config{Sim: s, Identity: id})
 	c.CloudWatch = cloudwatch.New(cloudwatch.Config{Sim: s, Identity: id})
 	c.Logs = logs.New(logs.Config{Sim: s, Identity: id})
-	c.ECS = ecs.New(ecs.Config{Sim: s, Identity: id, EC2: c.EC2, IAM: c.IAM, Metrics: c.CloudWatch, Logs: c.Logs})
+	c.ECS = ecs.New(ecs.Config{Sim: s, Identity: id, EC2: c.EC2, IAM: c.IAM, Metrics: c.CloudWatch, Logs: c.Logs, ECR: c.ECR})
 	c.AppScaling = appscaling.New(appscaling.Config{Sim: s, Identity: id, Alarms: alarmsIn{c.CloudWatch}})
 	c.AppScaling.SetResources(scalableResources{c.ECS})
 	// After ECS, so that ECS's agent sees an instance's state changes first.

@@ -24,6 +24,7 @@ package ecs
 import (
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/ec2"
+	"github.com/ecsbox/ecsbox/runtime/ecr"
 	"github.com/ecsbox/ecsbox/runtime/ecs/placement"
 	"github.com/ecsbox/ecsbox/runtime/iam"
 	"github.com/ecsbox/ecsbox/runtime/logs"
@@ -42,6 +43,8 @@ type Config struct {
 	Metrics Metrics
 	// Logs receives what awslogs containers print; nil drops it.
 	Logs *logs.Logs
+	// ECR is the registry task images are pulled from; nil pulls anything.
+	ECR *ecr.ECR
 }
 
 // ECS is the simulated ECS service of one account and region.
@@ -74,6 +77,7 @@ type ECS struct {
 	metrics  Metrics
 	sampling bool
 	logs     *logs.Logs
+	ecr      *ecr.ECR
 }
 
 // New returns the ECS service of an account with no clusters and no task
@@ -87,6 +91,7 @@ func New(cfg Config) *ECS {
 		ec2:           cfg.EC2,
 		metrics:       cfg.Metrics,
 		logs:          cfg.Logs,
+		ecr:           cfg.ECR,
 		iam:           cfg.IAM,
 		tasks:         map[string]*task{},
 		instanceByEC2: map[string]*containerInstance{},

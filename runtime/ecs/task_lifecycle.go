@@ -90,9 +90,10 @@ func (e *ECS) pending(t *task) {
 	e.setStatus(t, taskPending)
 	t.connectivityAt = e.nowPtr()
 	t.pullStartedAt = e.nowPtr()
-	pull := imagePullTime
-	if t.instance != nil && t.allImagesPulled() {
-		pull = cachedPullTime
+	pull, problem := e.pullImages(t)
+	if problem != "" {
+		e.after(t, ecrPullBase, "image pull failed", func() { e.failToStart(t, problem) })
+		return
 	}
 	e.after(t, pull, "images pulled", func() {
 		t.pullStoppedAt = e.nowPtr()
@@ -133,8 +134,10 @@ func (e *ECS) run(t *task) {
 	t.startedAt = e.nowPtr()
 	for _, c := range t.containers {
 		c.lastStatus = taskRunning
-		sum := sha256.Sum256([]byte(c.image))
-		c.imageDigest = "sha256:" + hex.EncodeToString(sum[:])
+		if c.imageDigest == "" {
+			sum := sha256.Sum256([]byte(c.image))
+			c.imageDigest = "sha256:" + hex.EncodeToString(sum[:])
+		}
 		e.logLine(c, "%s", startupLine(c, c.ports))
 	}
 	e.setStatus(t, taskRunning)
