@@ -112,6 +112,11 @@ func (e *ECS) CreateCluster(in *CreateClusterRequest) (*CreateClusterResponse, e
 	}
 	e.clusters[name] = c
 	e.sim.Record("ecs", "ClusterCreated", c.arn, "created cluster "+name)
+	if e.iam != nil {
+		// CreateCluster creates the ECS service-linked role if the account
+		// has none yet [DG:using-service-linked-roles], reference 10.1.
+		e.iam.EnsureServiceLinkedRole("ecs.amazonaws.com")
+	}
 	return &CreateClusterResponse{Cluster: e.describeCluster(c, allClusterFields)}, nil
 }
 

@@ -138,6 +138,9 @@ func (e *ECS) taskSpecFor(c *cluster, td *TaskDefinition, launchType string, r t
 	if err := e.checkOverrides(td, r.overrides); err != nil {
 		return nil, err
 	}
+	if err := e.checkTaskRoles(td, r.overrides); err != nil {
+		return nil, err
+	}
 	if err := validateTags(r.tags); err != nil {
 		return nil, err
 	}
@@ -366,3 +369,32 @@ func (e *ECS) forgetTask(t *task) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// checkTaskRoles refuses to start tasks whose task or execution role ECS
+// cannot assume: the role must exist and trust ecs-tasks.amazonaws.com
+// [DG:task_execution_IAM_role], [DG:task-iam-roles].
+func (e *ECS) checkTaskRoles(td *TaskDefinition, o *TaskOverride) error {
+	if e.iam == nil {
+		return nil
+	}
+	roles := []string{deref(td.TaskRoleArn), deref(td.ExecutionRoleArn)}
+	if o != nil {
+		if o.TaskRoleArn != nil {
+			roles[0] = *o.TaskRoleArn
+		}
+		if o.ExecutionRoleArn != nil {
+			roles[1] = *o.ExecutionRoleArn
+		}
+	}
+	for _, role := range roles {
+		if role == "" {
+			continue
+		}
+		arn, ok := e.iam.RoleARN(role)
+		if !ok || !e.iam.TrustsService(arn, "ecs-tasks.amazonaws.com") {
+			// The text users report (e.g. https://github.com/aws/amazon-ecs-cli/issues/1042)
+			return clientErr("ECS was unable to assume the role '%s' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.", role)
+		}
+	}
+	return nil
+}
