@@ -1,7 +1,6 @@
 package builtins
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -97,19 +96,7 @@ func (m *awsModule) operation(method string) (*awsmodel.Operation, bool) {
 
 // implemented returns the runtime method that simulates op, if any.
 func (m *awsModule) implemented(op *awsmodel.Operation) (reflect.Value, bool) {
-	if m.impl == nil {
-		return reflect.Value{}, false
-	}
-	fn := reflect.ValueOf(m.impl).MethodByName(op.Name)
-	if !fn.IsValid() {
-		return reflect.Value{}, false
-	}
-	t := fn.Type()
-	errType := reflect.TypeFor[error]()
-	if t.NumIn() != 1 || t.In(0).Kind() != reflect.Pointer || t.NumOut() != 2 || t.Out(1) != errType {
-		panic(fmt.Sprintf("builtins: %T.%s does not have the signature func(*Request) (*Response, error)", m.impl, op.Name))
-	}
-	return fn, true
+	return awsmodel.Implementation(m.impl, op.Name)
 }
 
 // call returns the builtin function of one API action: keyword arguments
@@ -127,24 +114,16 @@ func (m *awsModule) call(op *awsmodel.Operation) func(*starlark.Thread, *starlar
 		}
 		fn, ok := m.implemented(op)
 		if !ok {
-			return nil, awserr.Newf(awserr.NotSimulated, "ecsbox does not simulate %s yet", b.Name())
+			return nil, awsmodel.NotSimulatedf(b.Name())
 		}
-		req := reflect.New(fn.Type().In(0).Elem())
-		raw, err := json.Marshal(params)
+		out, err := awsmodel.Invoke(fn, params)
 		if err != nil {
-			return nil, fmt.Errorf("encoding %s request: %w", b.Name(), err)
-		}
-		if err := json.Unmarshal(raw, req.Interface()); err != nil {
-			return nil, awserr.New(awsmodel.ParamValidationError, "Parameter validation failed:\n"+err.Error())
-		}
-		out := fn.Call([]reflect.Value{req})
-		if err, _ := out[1].Interface().(error); err != nil {
 			return nil, err
 		}
-		if out[0].IsNil() { // an action without output, e.g. ec2.delete_vpc
+		if !out.IsValid() { // an action without output, e.g. ec2.delete_vpc
 			return starlark.NewDict(0), nil
 		}
-		result := fromGo(out[0])
+		result := fromGo(out)
 		if m.svc.Module == "iam" && op.Output != nil {
 			result = decodePolicyDocuments(thread, m.model, op.Output.Shape, result)
 		}
