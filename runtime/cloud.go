@@ -71,6 +71,7 @@ func New(cfg Config) *Cloud {
 	c.AppScaling.SetResources(scalableResources{c.ECS})
 	// After ECS, so that ECS's agent sees an instance's state changes first.
 	c.AutoScaling = autoscaling.New(autoscaling.Config{Sim: s, Identity: id, EC2: c.EC2, Alarms: asgAlarms{alarmsIn{c.CloudWatch}}})
+	c.ECS.SetAutoScaling(c.AutoScaling)
 	c.CloudWatch.OnAction("arn:aws:autoscaling:", c.routeAutoScalingActions)
 	return c
 }

@@ -66,6 +66,7 @@ func parseAgentConfig(userData string) (agentConfig, error) {
 // watchInstances subscribes the agent to EC2 instance state changes.
 func (e *ECS) watchInstances() {
 	e.ec2.OnStateChange(func(inst ec2.InstanceInfo, from, to string) {
+		e.trackInstanceRun(inst.ID, inst.Type, to)
 		switch to {
 		case "running":
 			img, ok := e.ec2.Image(inst.ImageID)
@@ -183,9 +184,10 @@ func (e *ECS) registerContainerInstance(inst ec2.InstanceInfo, c *cluster, cfg a
 	}
 	c.instances = append(c.instances, ci)
 	e.instanceByEC2[inst.ID] = ci
-	e.reconcileCluster(c)
 	e.sim.Recordf("ecs", "ContainerInstanceRegistered", ci.arn, "%s (%s, %s) registered in cluster %s as container instance %s: %d CPU units, %d MiB",
 		inst.ID, inst.Type, inst.AZ, c.name, id, ci.registeredCPU, ci.registeredMemory)
+	e.reconcileCluster(c)
+	e.retryWaiting(c)
 	return ci
 }
 

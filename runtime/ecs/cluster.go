@@ -57,6 +57,8 @@ type cluster struct {
 	instances []*containerInstance
 	tasks     []*task
 	services  []*service
+	// ecs is the service the cluster belongs to.
+	ecs *ECS
 	// serviceByName indexes services by name, the newest of each name.
 	serviceByName map[string]*service
 	// acc sums the cluster metrics of the current minute (metrics.go);
@@ -102,6 +104,7 @@ func (e *ECS) CreateCluster(in *CreateClusterRequest) (*CreateClusterResponse, e
 		settings:          settings,
 		capacityProviders: clone(nonNil(in.CapacityProviders)),
 		defaultStrategy:   clone(nonNil(in.DefaultCapacityProviderStrategy)),
+		ecs:               e,
 	}
 	if in.Configuration != nil {
 		cfg := clone(*in.Configuration)
@@ -112,6 +115,12 @@ func (e *ECS) CreateCluster(in *CreateClusterRequest) (*CreateClusterResponse, e
 	}
 	e.clusters[name] = c
 	e.sim.Record("ecs", "ClusterCreated", c.arn, "created cluster "+name)
+	for _, pname := range c.capacityProviders {
+		if cp := e.providers[pname]; !cp.fargate {
+			cp.cluster = c
+			e.manageScaling(cp)
+		}
+	}
 	if e.iam != nil {
 		// CreateCluster creates the ECS service-linked role if the account
 		// has none yet [DG:using-service-linked-roles], reference 10.1.
@@ -139,62 +148,16 @@ func clusterSettings(in []ClusterSetting) ([]ClusterSetting, error) {
 	return out, nil
 }
 
-// Capacity provider strategy limits [API:CapacityProviderStrategyItem],
-// reference section 1.2.
-const (
-	maxStrategyItems = 20
-	maxStrategyBase  = 100000
-	maxStrategyWgt   = 1000
-)
-
-// validateClusterCapacityProviders checks what CreateCluster can check
-// without capacity provider resources: the two built-in Fargate providers
-// are the only ones that exist until Auto Scaling group providers are
-// simulated (knownCapacityProvider), and the default strategy must use
-// associated providers within the documented ranges.
+// validateClusterCapacityProviders checks a cluster's providers (they must
+// exist and be ACTIVE) and its default strategy (strategy.go).
 func (e *ECS) validateClusterCapacityProviders(providers []string, strategy []CapacityProviderStrategyItem) error {
 	for _, p := range providers {
-		if !e.knownCapacityProvider(p) {
+		if cp, ok := e.providers[p]; !ok || cp.status != providerActive {
 			// text not verified
 			return invalidParam("The specified capacity provider '%s' does not exist. Specify a valid name or ARN and try again.", p)
 		}
 	}
-	if len(strategy) > maxStrategyItems {
-		// text not verified
-		return invalidParam("A capacity provider strategy can contain a maximum of %d capacity providers.", maxStrategyItems)
-	}
-	bases := 0
-	for _, item := range strategy {
-		name := deref(item.CapacityProvider)
-		if !oneOf(name, providers) {
-			// text not verified
-			return invalidParam("The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.")
-		}
-		if w := aws.ToInt(item.Weight); w < 0 || w > maxStrategyWgt {
-			// text not verified
-			return invalidParam("The weight of capacity provider '%s' must be between 0 and %d.", name, maxStrategyWgt)
-		}
-		b := aws.ToInt(item.Base)
-		if b < 0 || b > maxStrategyBase {
-			// text not verified
-			return invalidParam("The base of capacity provider '%s' must be between 0 and %d.", name, maxStrategyBase)
-		}
-		if b > 0 {
-			bases++
-		}
-	}
-	if bases > 1 {
-		// text not verified; the rule is [API:CapacityProviderStrategyItem]
-		return invalidParam("Only one capacity provider in a capacity provider strategy can have a base defined.")
-	}
-	return nil
-}
-
-// knownCapacityProvider reports whether a capacity provider of that name
-// exists. FARGATE and FARGATE_SPOT exist in every account [DG:fargate-capacity-providers];
-// Auto Scaling group providers are to be added here when they are simulated.
-func (e *ECS) knownCapacityProvider(name string) bool {
-	return name == "FARGATE" || name == "FARGATE_SPOT"
+	return e.validateStrategy(providers, strategy)
 }
 
 // DescribeClusters describes clusters by name or ARN, the default cluster

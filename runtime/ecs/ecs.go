@@ -22,6 +22,7 @@
 package ecs
 
 import (
+	"github.com/ecsbox/ecsbox/runtime/autoscaling"
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/ec2"
 	"github.com/ecsbox/ecsbox/runtime/ecr"
@@ -61,6 +62,17 @@ type ECS struct {
 
 	ec2 *ec2.EC2
 	iam *iam.IAM
+	asg *autoscaling.AutoScaling
+
+	// providers holds the capacity providers by name: FARGATE,
+	// FARGATE_SPOT and the Auto Scaling group providers (capacity.go).
+	providers map[string]*capacityProvider
+	// spotRate is the Fargate Spot interruption rate per task-hour
+	// (sim.set_spot_interruption_rate; 0: none).
+	spotRate   float64
+	casRunning bool
+	// runs are the EC2 instances' running intervals, for Cost.
+	runs []*instanceRun
 
 	// tasks holds every task by ID until an hour after it stops.
 	tasks   map[string]*task
@@ -95,7 +107,9 @@ func New(cfg Config) *ECS {
 		iam:           cfg.IAM,
 		tasks:         map[string]*task{},
 		instanceByEC2: map[string]*containerInstance{},
+		providers:     map[string]*capacityProvider{},
 	}
+	e.newBuiltinProviders()
 	if e.ec2 != nil {
 		e.watchInstances()
 	}

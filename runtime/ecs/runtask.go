@@ -45,14 +45,19 @@ func (e *ECS) RunTask(in *RunTaskRequest) (*RunTaskResponse, error) {
 		// text not verified; the limit is [API:RunTaskRequest]
 		return nil, invalidParam("count must be between 1 and %d.", maxRunTaskCount)
 	}
-	launchType, err := e.launchTypeFor(c, in.LaunchType, in.CapacityProviderStrategy)
+	plan, err := e.planFor(c, in.LaunchType, in.CapacityProviderStrategy)
 	if err != nil {
 		return nil, err
 	}
-	spec, err := e.taskSpecFor(c, td, launchType, taskRequest{
+	request := taskRequest{
 		group: in.Group, startedBy: in.StartedBy, overrides: in.Overrides, tags: in.Tags,
 		propagateTags: in.PropagateTags, enableExecuteCommand: in.EnableExecuteCommand, platformVersion: in.PlatformVersion,
-	})
+	}
+	if len(plan.strategy) > 0 {
+		return e.runWithStrategy(c, td, plan.strategy, count, request, in.NetworkConfiguration, in.PlacementConstraints, in.PlacementStrategy)
+	}
+	launchType := plan.launchType
+	spec, err := e.taskSpecFor(c, td, launchType, request)
 	if err != nil {
 		return nil, err
 	}
@@ -76,29 +81,40 @@ func (e *ECS) RunTask(in *RunTaskRequest) (*RunTaskResponse, error) {
 	return e.runOnEC2(spec, awsvpc, req)
 }
 
-// launchTypeFor decides the launch type: the one requested, else EC2.
-// Capacity provider strategies (explicit or the cluster default) are the
-// capacity-provider work's; until then they are refused clearly.
-func (e *ECS) launchTypeFor(c *cluster, launchType *string, strategy []CapacityProviderStrategyItem) (string, error) {
+// launchPlan is how tasks are launched: with a launch type, or by a
+// capacity provider strategy.
+type launchPlan struct {
+	launchType string
+	strategy   []CapacityProviderStrategyItem
+}
+
+// planFor decides between a launch type and a strategy: the request's, else
+// the cluster's default strategy, else the EC2 launch type [API:RunTaskRequest],
+// reference 1.3 (the last is observed behaviour, ecsbox's choice).
+func (e *ECS) planFor(c *cluster, launchType *string, strategy []CapacityProviderStrategyItem) (launchPlan, error) {
 	if launchType != nil && len(strategy) > 0 {
 		// [API:RunTaskRequest], reference 1.2 rule 5
-		return "", invalidParam("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.")
+		return launchPlan{}, invalidParam("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.")
 	}
-	if len(strategy) > 0 || (launchType == nil && len(c.defaultStrategy) > 0) {
-		return "", awserr.New(awserr.NotSimulated, "ecsbox does not simulate capacity provider strategies yet; pass launchType = \"EC2\" or \"FARGATE\"")
+	if launchType == nil && len(strategy) == 0 && len(c.defaultStrategy) > 0 {
+		strategy = c.defaultStrategy
+	}
+	if len(strategy) > 0 {
+		if err := e.validateStrategy(c.capacityProviders, strategy); err != nil {
+			return launchPlan{}, err
+		}
+		return launchPlan{strategy: clone(strategy)}, nil
 	}
 	if launchType == nil {
-		// With neither a launch type nor a default strategy ECS uses EC2
-		// (observed; reference 1.3, SIM choice).
-		return launchEC2, nil
+		return launchPlan{launchType: launchEC2}, nil
 	}
 	switch *launchType {
 	case launchEC2, launchFargate:
-		return *launchType, nil
+		return launchPlan{launchType: *launchType}, nil
 	case LaunchTypeEXTERNAL, LaunchTypeMANAGEDINSTANCES:
-		return "", awserr.Newf(awserr.NotSimulated, "ecsbox does not simulate the %s launch type yet", *launchType)
+		return launchPlan{}, awserr.Newf(awserr.NotSimulated, "ecsbox does not simulate the %s launch type yet", *launchType)
 	}
-	return "", enumError("launchType", *launchType, []string{LaunchTypeEC2, LaunchTypeFARGATE, LaunchTypeEXTERNAL, LaunchTypeMANAGEDINSTANCES})
+	return launchPlan{}, enumError("launchType", *launchType, []string{LaunchTypeEC2, LaunchTypeFARGATE, LaunchTypeEXTERNAL, LaunchTypeMANAGEDINSTANCES})
 }
 
 // taskRequest gathers the request members that RunTask and StartTask share.
@@ -253,6 +269,11 @@ func (e *ECS) placeOnEC2(spec *taskSpec, awsvpc *AwsVpcConfiguration, req placem
 		// reference 3.5 (https://github.com/aws/amazon-ecs-cli/issues/1122)
 		return nil, nil, invalidParam("No Container Instances were found in your cluster.")
 	}
+	return e.placeOn(spec, awsvpc, req, instances)
+}
+
+// placeOn places req.Count tasks of spec on instances and launches them.
+func (e *ECS) placeOn(spec *taskSpec, awsvpc *AwsVpcConfiguration, req placement.Request, instances []*containerInstance) ([]*task, []Failure, error) {
 	if awsvpc != nil {
 		req.Task.NeedsENI = true
 		req.Task.SubnetAZs = e.subnetAZs(awsvpc.Subnets)

@@ -50,7 +50,10 @@ type service struct {
 	strategy     string // REPLICA or DAEMON
 	desiredCount int
 	launchType   string
-	platform     string
+	// providerStrategy is the capacity provider strategy the service runs
+	// by, if it does not use a launch type.
+	providerStrategy []CapacityProviderStrategyItem
+	platform         string
 
 	network              *AwsVpcConfiguration
 	networkConfiguration *NetworkConfiguration
@@ -174,7 +177,6 @@ func (e *ECS) describeService(s *service, withTags bool) Service {
 		DesiredCount:                  aws.Int(s.desiredCount),
 		RunningCount:                  aws.Int(running),
 		PendingCount:                  aws.Int(pending),
-		LaunchType:                    aws.String(s.launchType),
 		TaskDefinition:                cloneString(s.primary().def.TaskDefinitionArn),
 		DeploymentConfiguration:       e.deploymentConfiguration(s),
 		Deployments:                   []Deployment{},
@@ -191,6 +193,11 @@ func (e *ECS) describeService(s *service, withTags bool) Service {
 		EnableExecuteCommand:          aws.Bool(s.enableExecuteCommand),
 		AvailabilityZoneRebalancing:   aws.String("DISABLED"),
 		Tags:                          []Tag{},
+	}
+	if len(s.providerStrategy) > 0 {
+		out.CapacityProviderStrategy = clone(s.providerStrategy)
+	} else {
+		out.LaunchType = aws.String(s.launchType)
 	}
 	if s.networkConfiguration != nil {
 		nc := clone(*s.networkConfiguration)
@@ -218,9 +225,13 @@ func (e *ECS) describeService(s *service, withTags bool) Service {
 			FailedTasks:        aws.Int(d.failedTasks),
 			CreatedAt:          aws.NewTime(d.createdAt),
 			UpdatedAt:          aws.NewTime(d.updatedAt),
-			LaunchType:         aws.String(s.launchType),
 			RolloutState:       aws.String(d.rolloutState),
 			RolloutStateReason: aws.String(d.rolloutStateReason),
+		}
+		if len(s.providerStrategy) > 0 {
+			dd.CapacityProviderStrategy = clone(s.providerStrategy)
+		} else {
+			dd.LaunchType = aws.String(s.launchType)
 		}
 		if s.networkConfiguration != nil {
 			nc := clone(*s.networkConfiguration)

@@ -59,8 +59,14 @@ func (e *ECS) CreateService(in *CreateServiceRequest) (*CreateServiceResponse, e
 			return nil, enumError("schedulingStrategy", s.strategy, []string{strategyReplica, strategyDaemon})
 		}
 	}
-	if s.launchType, err = e.launchTypeFor(c, in.LaunchType, in.CapacityProviderStrategy); err != nil {
+	plan, err := e.planFor(c, in.LaunchType, in.CapacityProviderStrategy)
+	if err != nil {
 		return nil, err
+	}
+	s.launchType = plan.launchType
+	if len(plan.strategy) > 0 {
+		s.providerStrategy = plan.strategy
+		s.launchType = e.providers[deref(plan.strategy[0].CapacityProvider)].launchType()
 	}
 	if !oneOfList(td.Compatibilities, s.launchType) {
 		return nil, invalidParam("Task definition does not support launch_type %s.", s.launchType)
@@ -257,8 +263,23 @@ func (e *ECS) UpdateService(in *UpdateServiceRequest) (*UpdateServiceResponse, e
 	if err := notSimulatedServiceMembers(in.LoadBalancers, in.ServiceRegistries, in.DeploymentController, in.ServiceConnectConfiguration, in.VolumeConfigurations, in.VpcLatticeConfigurations); err != nil {
 		return nil, err
 	}
+	newStrategy := false
 	if len(in.CapacityProviderStrategy) > 0 {
-		return nil, awserr.New(awserr.NotSimulated, "ecsbox does not simulate capacity provider strategies yet")
+		if err := e.validateStrategy(c.capacityProviders, in.CapacityProviderStrategy); err != nil {
+			return nil, err
+		}
+		kind := e.providers[deref(in.CapacityProviderStrategy[0].CapacityProvider)].launchType()
+		if kind != s.launchType {
+			// reference 1.2 rule 6; text not verified
+			return nil, invalidParam("Updating a service from an Auto Scaling group capacity provider to a Fargate capacity provider, or the reverse, is not supported.")
+		}
+		if len(s.providerStrategy) == 0 && !aws.ToBool(in.ForceNewDeployment) {
+			// reference 1.2 rule 6: moving from a launch type to a strategy
+			// needs a new deployment; text not verified
+			return nil, invalidParam("Updating a service from a launch type to a capacity provider strategy requires forceNewDeployment.")
+		}
+		s.providerStrategy = clone(in.CapacityProviderStrategy)
+		newStrategy = true
 	}
 	td := s.primary().def
 	newDef := false
@@ -293,7 +314,7 @@ func (e *ECS) UpdateService(in *UpdateServiceRequest) (*UpdateServiceResponse, e
 		s.desiredCount = *in.DesiredCount
 		s.steady = false
 	}
-	if newDef || aws.ToBool(in.ForceNewDeployment) || in.NetworkConfiguration != nil || in.PlacementConstraints != nil || in.PlacementStrategy != nil {
+	if newDef || newStrategy || aws.ToBool(in.ForceNewDeployment) || in.NetworkConfiguration != nil || in.PlacementConstraints != nil || in.PlacementStrategy != nil {
 		d := e.newDeployment(s, td)
 		e.sim.Recordf("ecs", "ServiceDeploymentStarted", s.arn, "service %s: deployment %s of %s started", s.name, d.id, familyRevision(td))
 	}

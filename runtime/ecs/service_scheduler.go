@@ -122,18 +122,33 @@ func (e *ECS) reconcileReplica(s *service) {
 		}
 	}
 
-	// Start what the PRIMARY deployment lacks, within maximumPercent.
+	// Start what the PRIMARY deployment lacks, within maximumPercent, in
+	// each pool of the capacity provider strategy (one pool with a launch
+	// type).
 	started := 0
-	need := desired - len(keep)
 	room := maxTotal - len(live)
-	if need > 0 && room > 0 && primary.rolloutState != "FAILED" {
+	pools := s.pools()
+	balanced := true
+	for _, p := range pools {
+		mine := p.of(keep)
+		need := p.target - len(mine)
+		if need <= 0 {
+			continue
+		}
+		balanced = false
+		if room <= 0 || primary.rolloutState == "FAILED" {
+			continue
+		}
 		if now.Before(s.throttledTil) {
 			e.scheduleReconcile(s, s.throttledTil.Sub(now))
-		} else {
-			started = e.startServiceTasks(s, min(need, room))
-			if started < min(need, room) {
-				e.scheduleReconcile(s, placementRetry)
-			}
+			continue
+		}
+		want := min(need, room)
+		n := e.startServiceTasks(s, p.provider, want)
+		started += n
+		room -= n
+		if n < want {
+			e.scheduleReconcile(s, placementRetry)
 		}
 	}
 
@@ -152,10 +167,13 @@ func (e *ECS) reconcileReplica(s *service) {
 			canStop--
 		}
 	}
-	// Scale in: stop the PRIMARY's tasks beyond desired, pending ones first,
-	// then as the placement strategy's scale-in rule chooses.
-	if extra := len(keep) - desired; extra > 0 {
-		toStop = append(toStop, e.chooseToStop(s, keep, extra)...)
+	// Scale in: stop the PRIMARY's tasks beyond each pool's share, pending
+	// ones first, then as the placement strategy's scale-in rule chooses.
+	for _, p := range pools {
+		if mine := p.of(keep); len(mine) > p.target {
+			balanced = false
+			toStop = append(toStop, e.chooseToStop(s, mine, len(mine)-p.target)...)
+		}
 	}
 	if len(toStop) > 0 {
 		for _, t := range toStop {
@@ -174,7 +192,7 @@ func (e *ECS) reconcileReplica(s *service) {
 		e.scheduleReconcile(s, nextHealthy.Sub(now))
 	}
 
-	settled := started == 0 && len(toStop) == 0 && len(replace) == 0 && len(keep) == desired && healthyCount == len(live)
+	settled := started == 0 && len(toStop) == 0 && len(replace) == 0 && balanced && len(keep) == desired && healthyCount == len(live)
 	if !settled {
 		if s.steady {
 			s.steady = false
@@ -313,14 +331,36 @@ func (e *ECS) serviceTaskSpec(s *service) *taskSpec {
 	return spec
 }
 
-// startServiceTasks starts n tasks of the PRIMARY deployment and says so;
-// a placement failure becomes a service event. It returns how many started.
-func (e *ECS) startServiceTasks(s *service, n int) int {
+// startServiceTasks starts n tasks of the PRIMARY deployment, on a
+// capacity provider or with the service's launch type, and says so; a
+// placement failure becomes a service event. It returns how many started
+// (tasks waiting in PROVISIONING for capacity count: they are launched).
+func (e *ECS) startServiceTasks(s *service, provider *capacityProvider, n int) int {
 	spec := e.serviceTaskSpec(s)
 	var tasks []*task
-	if s.launchType == launchFargate {
+	var failures []Failure
+	switch {
+	case provider != nil:
+		spec.provider = provider
+		var req placement.Request
+		if !provider.fargate {
+			r, err := e.placementFor(s, spec)
+			if err != nil {
+				return 0
+			}
+			req = r
+		}
+		tasks, failures = e.runOnProvider(spec, s.network, req, n)
+		if len(tasks) < n {
+			if provider.fargate {
+				e.say(s, s.prefix()+" was unable to place a task. Reason: "+capacityUnavailable+".")
+			} else {
+				e.say(s, placementFailedMessage(s, e.lastClosest, len(failures) > 0 && len(e.providerInstances(s.cluster, provider)) == 0))
+			}
+		}
+	case s.launchType == launchFargate:
 		tasks, _ = e.startFargate(spec, s.network, n)
-	} else {
+	default:
 		req, err := e.placementFor(s, spec)
 		if err != nil {
 			return 0
@@ -340,6 +380,38 @@ func (e *ECS) startServiceTasks(s *service, n int) int {
 		s.resolve("service " + s.name + " was unable to place")
 	}
 	return len(tasks)
+}
+
+// pool is a share of a service's tasks: those of one capacity provider of
+// its strategy (provider nil: the launch type's single pool).
+type pool struct {
+	provider *capacityProvider
+	target   int
+}
+
+// pools splits the desired count over the service's strategy (reference
+// 1.4); services rebalance toward it as they scale.
+func (s *service) pools() []pool {
+	if len(s.providerStrategy) == 0 {
+		return []pool{{target: s.desiredCount}}
+	}
+	alloc := split(s.providerStrategy, s.desiredCount)
+	out := make([]pool, len(alloc))
+	for i, item := range s.providerStrategy {
+		out[i] = pool{provider: s.cluster.providerByName(deref(item.CapacityProvider)), target: alloc[i]}
+	}
+	return out
+}
+
+// of returns the tasks of the pool.
+func (p pool) of(tasks []*task) []*task {
+	var out []*task
+	for _, t := range tasks {
+		if t.provider == p.provider {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // serviceTaskStopped is told when one of the service's tasks has stopped.

@@ -2,6 +2,8 @@ package ecs
 
 import (
 	"fmt"
+
+	"github.com/ecsbox/ecsbox/runtime/ecs/placement"
 	"sort"
 	"strconv"
 	"time"
@@ -72,6 +74,14 @@ type task struct {
 	// service and deployment are set for the tasks a service started.
 	service    *service
 	deployment *deployment
+	// provider is the capacity provider the task runs on (nil when started
+	// with a launch type); waiting marks a task in PROVISIONING until its
+	// Auto Scaling group provider has room for it (reference 2.6).
+	provider *capacityProvider
+	waiting  bool
+	// awsvpc and placeReq: how a waiting task is to be placed.
+	awsvpc   *AwsVpcConfiguration
+	placeReq placement.Request
 	// use is what the task used at the last measurement (load.go).
 	use usage
 	// everRunning: the task reached RUNNING (the throttle and the circuit
@@ -252,6 +262,9 @@ func (e *ECS) describeTask(t *task, withTags bool) Task {
 	}
 	if t.stoppedReason != "" {
 		out.StoppedReason = aws.String(t.stoppedReason)
+	}
+	if t.provider != nil {
+		out.CapacityProviderName = aws.String(t.provider.name)
 	}
 	if t.instance != nil {
 		out.ContainerInstanceArn = aws.String(t.instance.arn)

@@ -59,6 +59,16 @@ func (e *ECS) launch(t *task) {
 	now := e.sim.Now()
 	t.createdAt = &now
 	t.desiredStatus = taskRunning
+	if t.waiting {
+		e.setStatus(t, taskProvisioning) // until retryWaiting places it
+		return
+	}
+	e.provisioned(t)
+}
+
+// provisioned goes on from a task's placement: PROVISIONING while an ENI
+// is attached (awsvpc, and always on Fargate), then PENDING.
+func (e *ECS) provisioned(t *task) {
 	provision := time.Duration(0)
 	switch {
 	case t.launchType == launchFargate:
@@ -141,6 +151,7 @@ func (e *ECS) run(t *task) {
 		e.logLine(c, "%s", startupLine(c, c.ports))
 	}
 	e.setStatus(t, taskRunning)
+	e.scheduleSpotInterruption(t)
 	for _, c := range t.containers {
 		c := c
 		w := parseWorkload(c.command)
@@ -232,6 +243,9 @@ func (e *ECS) finishStop(t *task) {
 	if t.eni != nil {
 		e.releaseENI(t)
 	}
+	if t.stopCode == stopTerminationNotice {
+		t.stopCode = stopSpotInterruption
+	}
 	t.stoppedAt = e.nowPtr()
 	e.setStatus(t, taskStopped)
 	if ci := t.instance; ci != nil {
@@ -241,6 +255,9 @@ func (e *ECS) finishStop(t *task) {
 		s.members = without(s.members, t)
 	}
 	e.sim.After(stoppedTaskRetention, "stopped task expires", func() { e.forgetTask(t) })
+	if t.instance != nil {
+		e.retryWaiting(t.cluster) // the room it leaves may fit a waiting task
+	}
 }
 
 // without returns ts without t, keeping the order.

@@ -31,6 +31,8 @@ type taskSpec struct {
 	// service and deployment are set for a service's tasks.
 	service    *service
 	deployment *deployment
+	// provider is the capacity provider the task runs on, if any.
+	provider *capacityProvider
 }
 
 // reservation is what the task reserves on an instance: task-level cpu and
@@ -146,6 +148,7 @@ func (e *ECS) newTask(spec *taskSpec, ci *containerInstance) *task {
 		static:               spec.staticHostPorts(),
 		service:              spec.service,
 		deployment:           spec.deployment,
+		provider:             spec.provider,
 	}
 	t.reservedCPU, t.reservedMemory = spec.reservation()
 	if t.cpu == "" {
@@ -164,15 +167,6 @@ func (e *ECS) newTask(spec *taskSpec, ci *containerInstance) *task {
 	}
 	if ci != nil {
 		t.az = ci.az
-	}
-	mode := networkModeOf(spec.def)
-	used := map[portKey]bool{}
-	if ci != nil {
-		for _, other := range ci.tasks {
-			for _, p := range other.hostPorts() {
-				used[p] = true
-			}
-		}
 	}
 	for _, cd := range spec.def.ContainerDefinitions {
 		cpu, memory, reservation := spec.containerResources(cd)
@@ -198,27 +192,48 @@ func (e *ECS) newTask(spec *taskSpec, ci *containerInstance) *task {
 		for _, pm := range cd.PortMappings {
 			c.ports = append(c.ports, aws.ToInt(pm.ContainerPort))
 		}
-		if mode == NetworkModeBridge || mode == NetworkModeHost {
-			for _, pm := range cd.PortMappings {
-				proto := protocolOf(pm.Protocol)
-				hostPort := aws.ToInt(pm.HostPort)
-				if mode == NetworkModeHost {
-					hostPort = aws.ToInt(pm.ContainerPort)
-				} else if hostPort == 0 {
-					hostPort = lowestFreePort(used, proto)
-				}
-				used[portKey{hostPort, proto}] = true
-				c.bindings = append(c.bindings, NetworkBinding{
-					BindIP:        aws.String("0.0.0.0"),
-					ContainerPort: cloneInt(pm.ContainerPort),
-					HostPort:      aws.Int(hostPort),
-					Protocol:      aws.String(proto),
-				})
-			}
-		}
 		t.containers = append(t.containers, c)
 	}
+	if ci != nil {
+		e.bindPorts(t, ci)
+	}
 	return t
+}
+
+// bindPorts gives the task's containers their host ports on instance ci:
+// the containerPort in host mode, a static hostPort, or the lowest free
+// port of the ephemeral range for a dynamic one (bridge).
+func (e *ECS) bindPorts(t *task, ci *containerInstance) {
+	mode := networkModeOf(t.def)
+	if mode != NetworkModeBridge && mode != NetworkModeHost {
+		return
+	}
+	used := map[portKey]bool{}
+	for _, other := range ci.tasks {
+		for _, p := range other.hostPorts() {
+			used[p] = true
+		}
+	}
+	for i, cd := range t.def.ContainerDefinitions {
+		c := t.containers[i]
+		c.bindings = nil
+		for _, pm := range cd.PortMappings {
+			proto := protocolOf(pm.Protocol)
+			hostPort := aws.ToInt(pm.HostPort)
+			if mode == NetworkModeHost {
+				hostPort = aws.ToInt(pm.ContainerPort)
+			} else if hostPort == 0 {
+				hostPort = lowestFreePort(used, proto)
+			}
+			used[portKey{hostPort, proto}] = true
+			c.bindings = append(c.bindings, NetworkBinding{
+				BindIP:        aws.String("0.0.0.0"),
+				ContainerPort: cloneInt(pm.ContainerPort),
+				HostPort:      aws.Int(hostPort),
+				Protocol:      aws.String(proto),
+			})
+		}
+	}
 }
 
 func lowestFreePort(used map[portKey]bool, proto string) int {
