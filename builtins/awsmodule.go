@@ -110,7 +110,7 @@ func (m *awsModule) call(op *awsmodel.Operation) func(*starlark.Thread, *starlar
 		}
 		params := kwargsToMap(kwargs)
 		if err := m.model.Validate(op, params); err != nil {
-			return nil, withReadOnlyHint(m.svc.Module, op, params, err)
+			return nil, withSpellingHints(withReadOnlyHint(m.svc.Module, op, params, err))
 		}
 		fn, ok := m.implemented(op)
 		if !ok {

@@ -42,22 +42,61 @@ var docs = map[string]doc{
 	"sim.run_until": {"sim.run_until(fn, timeout=\"10m\")", []string{"fn", "timeout"},
 		"Advances event by event until fn() returns a true value, and returns sim.now().\n" +
 			"Fails, naming the timeout, if fn() is still false after timeout of simulated time."},
-	"sim.events": {"sim.events(since=None, service=None)", []string{"since", "service"},
+	"sim.events": {"sim.events(since=None, service=None, filter=None, until=None)", []string{"since", "service", "filter", "until"},
 		"Returns the timeline as a list of dicts {time, service, kind, resource, message},\n" +
-			"oldest first; since (a timestamp) and service (\"ecs\", ...) narrow it."},
+			"oldest first, narrowed as sim.timeline narrows it."},
 	"sim.explain": {"sim.explain(x=None)", []string{"x"},
-		"Prints why the simulation decided as it did about x. For a task (its ARN or ID, or\n" +
-			"a task dict from run_task or describe_tasks): each container instance placement\n" +
-			"looked at, filtered by which rule (with the numbers) or ranked how, and the one it\n" +
-			"chose. With no argument: the last placement that left tasks unplaced."},
+		"Prints why the simulation decided as it did about x, by what x names (an ARN, a name,\n" +
+			"or a dict the API returned):\n" +
+			"  a task (ARN, ID, dict with taskArn): each container instance placement looked at,\n" +
+			"    filtered by which rule (with the numbers) or ranked how, and the one it chose;\n" +
+			"  a service (ARN, \"service/<cluster>/<service>\", name, dict with serviceArn): desired,\n" +
+			"    running, deployments, the scaling policies and each decision with its alarm,\n" +
+			"    datapoints and formula, and the newest service events;\n" +
+			"  an Auto Scaling group (name, ARN): its capacity and the numbers behind each change;\n" +
+			"  an alarm (name, ARN): its rule, state, reason, datapoints and state changes.\n" +
+			"A name that matches nothing, or two kinds of resource, is an error. With no argument:\n" +
+			"the last placement that left tasks unplaced."},
+	"sim.plot": {"sim.plot(metrics, file=None, title=None, since=None, until=None, period=\"1m\")",
+		[]string{"metrics", "file", "title", "since", "until", "period"},
+		"Plots CloudWatch metrics and counts against simulated time, with the thresholds of the\n" +
+			"alarms on those metrics (dashed) and scaling activities (dotted, vertical). metrics is a\n" +
+			"list of series, each a dict or a string:\n" +
+			"  {\"namespace\": \"AWS/ECS\", \"metric\": \"CPUUtilization\", \"dimensions\": {...},\n" +
+			"   \"stat\": \"Average\", \"period\": \"1m\", \"label\": ...}\n" +
+			"  \"AWS/ECS CPUUtilization ClusterName=demo ServiceName=web Average\"\n" +
+			"  \"desiredCount demo/web\", \"runningCount demo/web\", \"pendingCount demo/web\"\n" +
+			"  \"DesiredCapacity my-asg\", \"InService my-asg\"   (or {\"count\": ..., \"service\"/\"group\": ...})\n" +
+			"With `ecsbox run --out DIR` and file (.svg or .png, relative to DIR) it writes the plot\n" +
+			"there; otherwise (the REPL, or no --out) it prints a text sparkline of each series, and\n" +
+			"says so when a file was asked for. since/until (timestamps) bound the window, the whole\n" +
+			"run by default."},
+	"check": {"check(name, cond)", []string{"name", "cond"},
+		"Records a named check, passed if cond is true, and returns bool(cond). A failed check\n" +
+			"does not stop the script: `ecsbox run` lists the checks, passed and failed, in the\n" +
+			"summary it prints at the end."},
+	"threshold": {"threshold(name, cond)", []string{"name", "cond"},
+		"Evaluates a pass/fail criterion of the run and returns bool(cond). Declare the run's\n" +
+			"thresholds first with threshold.define(\"name\", ...): evaluating a name not declared\n" +
+			"is an error (a typo would otherwise pass silently), and a declared threshold never\n" +
+			"evaluated fails. A threshold passes if every evaluation was true. `ecsbox run` prints\n" +
+			"them in its summary and exits 1 if one failed."},
+	"threshold.define": {"threshold.define(*names)", nil,
+		"Declares the run's thresholds by name. Each must then be evaluated with\n" +
+			"threshold(name, cond) at least once, or the run fails."},
 	"sim.set_load": {"sim.set_load(cluster, service, cpu_units=0, memory_mib=0)", []string{"cluster", "service", "cpu_units", "memory_mib"},
 		"Sets the demand on a service: cpu_units (1024 = one vCPU) and memory_mib in total,\n" +
 			"spread evenly over its running tasks on top of their baseline use, so scaling out\n" +
 			"lowers each task's share. CloudWatch's CPUUtilization and MemoryUtilization follow.\n" +
 			"CPU is capped by the task's cpu on Fargate and by the instance on EC2; memory above\n" +
 			"a container's hard limit gets it killed (OutOfMemoryError)."},
-	"sim.timeline": {"sim.timeline(since=None, service=None)", []string{"since", "service"},
-		"Prints the timeline, one line per event, with its simulated time."},
+	"sim.timeline": {"sim.timeline(since=None, service=None, filter=None, until=None)", []string{"since", "service", "filter", "until"},
+		"Prints the timeline, one line per event, with its simulated time. since and until\n" +
+			"(timestamps, inclusive) bound the window; service (\"ecs\", \"ec2\", \"cloudwatch\",\n" +
+			"\"autoscaling\", \"application-autoscaling\", ...) keeps one service; filter, a string or\n" +
+			"a list, keeps the events whose service is one of them or whose kind starts with one:\n" +
+			"\"ServiceEvent\", \"Task\" (task state changes), \"AlarmStateChange\", \"ScalingActivity\",\n" +
+			"\"Instance\" (EC2 and Auto Scaling instances), [\"ecs\", \"autoscaling\"]."},
 	"assert.eq":   {"assert.eq(got, want, msg=\"\")", []string{"got", "want", "msg"}, "Fails unless got == want."},
 	"assert.ne":   {"assert.ne(got, want, msg=\"\")", []string{"got", "want", "msg"}, "Fails if got == want."},
 	"assert.true": {"assert.true(cond, msg=\"assertion failed\")", []string{"cond", "msg"}, "Fails unless cond is true."},
@@ -110,11 +149,12 @@ func init() {
 
 // moduleDocs introduce the non-AWS modules.
 var moduleDocs = map[string]string{
-	"sim":    "The simulation: its virtual clock and timeline. sim.seed is the run's seed; sim.args the script's arguments.",
-	"assert": "Assertions for scripts and tests.",
-	"json":   "go.starlark.net's json module: encode, decode, indent, encode_indent. encode sorts dict keys.",
-	"math":   "go.starlark.net's math module: ceil, floor, sqrt, pow, log, pi, e, ...",
-	"time":   "go.starlark.net's time module; time.now() is the simulated clock, not the wall clock.",
+	"sim":       "The simulation: its virtual clock, timeline, plots and explanations. sim.seed is the run's seed; sim.args the script's arguments.",
+	"threshold": "threshold(name, cond) evaluates a pass/fail criterion of the run; threshold.define(*names) declares them.",
+	"assert":    "Assertions for scripts and tests.",
+	"json":      "go.starlark.net's json module: encode, decode, indent, encode_indent. encode sorts dict keys.",
+	"math":      "go.starlark.net's math module: ceil, floor, sqrt, pow, log, pi, e, ...",
+	"time":      "go.starlark.net's time module; time.now() is the simulated clock, not the wall clock.",
 }
 
 // ParamNames returns the keyword parameter names of a builtin (the request
@@ -168,6 +208,9 @@ func (in *Interp) helpText(x starlark.Value) string {
 		return in.libraryHelp(v)
 	case *awsModule:
 		return in.awsModuleHelp(v)
+	case *thresholdFn:
+		d, def := docs["threshold"], docs["threshold.define"]
+		return d.signature + "\n\n" + d.text + "\n\n" + def.signature + "\n\n" + def.text
 	case *starlarkstruct.Module:
 		var b strings.Builder
 		fmt.Fprintf(&b, "module %s: %s\n\n", v.Name, moduleDocs[v.Name])

@@ -6,12 +6,17 @@
 //	cloudwatch, logs, elbv2, servicediscovery
 //	                           one function per AWS API action, named and
 //	                           called as in boto3; see awsmodule.go
-//	sim                        the virtual clock and the timeline (sim.go)
+//	sim                        the virtual clock, the timeline, plots and
+//	                           explanations (sim.go, timeline.go, plot.go,
+//	                           explain.go)
 //	docker                     the Docker SDK for Python's client over the
 //	                           simulated engine (docker.go)
 //	json, math, time           go.starlark.net's modules; time.now() is the
 //	                           virtual clock
 //	catch(fn, *args, **kwargs) None, or the error fn raised as "Code: message"
+//	check(name, cond)          a named check, recorded for the run's summary
+//	threshold(name, cond)      a pass/fail criterion of the run, declared
+//	                           with threshold.define(*names) (check.go)
 //	fail(*args)                stops the script with an error
 //	assert                     eq, ne, true, fails
 //	read_file(path)            a file from the script's directory tree
@@ -77,6 +82,9 @@ type Config struct {
 	MaxSteps uint64
 	// Stdout receives print() and help() output; os.Stdout if nil.
 	Stdout io.Writer
+	// OutDir is where the script may write files (sim.plot's): `ecsbox run
+	// --out DIR`. Empty: the script writes nothing.
+	OutDir string
 }
 
 // Interp is one interpreter over one simulated account. It is not safe for
@@ -91,6 +99,8 @@ type Interp struct {
 	ctx         context.Context
 	stepsHit    bool
 	docker      containers.Engine // the docker module's engine (docker.go)
+	score       scorecard         // checks and thresholds (check.go)
+	counts      *countRecorder    // counts for sim.plot (counts.go)
 }
 
 // New returns an interpreter over cfg.Cloud (or a new account).
@@ -120,6 +130,7 @@ func New(cfg Config) (*Interp, error) {
 		ctx:     context.Background(),
 	}
 	in.docker = in.newDockerEngine()
+	in.startCountRecorder()
 	in.predeclared = in.makePredeclared()
 	// REPL statements see the predeclared names as globals (as in
 	// go.starlark.net's own REPL), so a session may also rebind them.
@@ -149,6 +160,8 @@ func (in *Interp) makePredeclared() starlark.StringDict {
 		"math":      math.Module,
 		"time":      time.Module,
 		"catch":     starlark.NewBuiltin("catch", in.catch),
+		"check":     starlark.NewBuiltin("check", in.check),
+		"threshold": in.newThreshold(),
 		"assert":    assertModule,
 		"read_file": starlark.NewBuiltin("read_file", in.readFile),
 		"help":      starlark.NewBuiltin("help", in.help),

@@ -10,11 +10,10 @@ import (
 	"go.starlark.net/starlarkstruct"
 
 	"github.com/ecsbox/ecsbox/runtime/aws"
-	"github.com/ecsbox/ecsbox/runtime/sim"
 )
 
-// simModule is the sandbox's own module: the virtual clock and the
-// timeline. None of it is an AWS API (design.md, contract 7).
+// simModule is the sandbox's own module: the virtual clock, the timeline
+// (timeline.go), plots (plot.go) and explanations (explain.go). None of it is an AWS API (design.md, contract 7).
 func (in *Interp) simModule() *starlarkstruct.Module {
 	args := make([]starlark.Value, len(in.cfg.Args))
 	for i, a := range in.cfg.Args {
@@ -32,6 +31,7 @@ func (in *Interp) simModule() *starlarkstruct.Module {
 			"timeline":  starlark.NewBuiltin("sim.timeline", in.simTimeline),
 			"explain":   starlark.NewBuiltin("sim.explain", in.simExplain),
 			"set_load":  starlark.NewBuiltin("sim.set_load", in.simSetLoad),
+			"plot":      starlark.NewBuiltin("sim.plot", in.simPlot),
 			"seed":      starlark.MakeUint64(in.cloud.Sim.Seed()),
 			"args":      argList,
 		},
@@ -119,41 +119,6 @@ func (in *Interp) simRunUntil(thread *starlark.Thread, b *starlark.Builtin, args
 	return timestamp(in.cloud.Sim.Now()), nil
 }
 
-// eventFilter selects timeline events: since a timestamp, of a service.
-type eventFilter struct {
-	since   string
-	service string
-}
-
-func (f eventFilter) match(e sim.Event) bool {
-	if f.service != "" && e.Service != f.service {
-		return false
-	}
-	return f.since == "" || aws.NewTime(e.Time).String() >= f.since
-}
-
-func (in *Interp) unpackFilter(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (eventFilter, error) {
-	var f eventFilter
-	var since starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "since?", &since, "service?", &f.service); err != nil {
-		return f, err
-	}
-	switch x := since.(type) {
-	case starlark.NoneType:
-	case starlark.String:
-		t, err := aws.ParseTime(string(x))
-		if err != nil {
-			return f, fmt.Errorf("since: %w", err)
-		}
-		f.since = aws.NewTime(t).String()
-	case time.Time:
-		f.since = aws.NewTime(gotime.Time(x)).String()
-	default:
-		return f, fmt.Errorf("since: got %s, want a timestamp", since.Type())
-	}
-	return f, nil
-}
-
 func (in *Interp) simEvents(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	f, err := in.unpackFilter(b, args, kwargs)
 	if err != nil {
@@ -187,44 +152,13 @@ func (in *Interp) simTimeline(thread *starlark.Thread, b *starlark.Builtin, args
 		}
 	}
 	if len(lines) == 0 {
-		lines = append(lines, "(no events)")
+		note := "(no events)"
+		if u := unknownTerms(f, in.cloud.Sim.Timeline()); u != "" {
+			note = "(no events: " + u + ")"
+		}
+		lines = append(lines, note)
 	}
 	thread.Print(thread, strings.Join(lines, "\n"))
-	return starlark.None, nil
-}
-
-// simExplain prints why the simulation decided as it did about x: for a
-// task (its ARN, ID, or a dict with taskArn, such as run_task returns in
-// "tasks"), how placement chose its instance; with no argument, the last
-// placement that left tasks unplaced.
-func (in *Interp) simExplain(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var x starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "x?", &x); err != nil {
-		return nil, err
-	}
-	ref := ""
-	switch v := x.(type) {
-	case starlark.NoneType:
-	case starlark.String:
-		ref = string(v)
-	case *starlark.Dict:
-		arn, found, _ := v.Get(starlark.String("taskArn"))
-		s, ok := arn.(starlark.String)
-		if !found || !ok {
-			return nil, fmt.Errorf("got a dict without taskArn; pass a task ARN or a task as run_task or describe_tasks return it")
-		}
-		ref = string(s)
-	default:
-		return nil, fmt.Errorf("got %s, want a task ARN or a task dict", x.Type())
-	}
-	text, ok := in.cloud.ECS.Explain(ref)
-	switch {
-	case !ok && ref == "":
-		text = "(no placement has failed yet)"
-	case !ok:
-		return nil, fmt.Errorf("no task %s to explain", ref)
-	}
-	thread.Print(thread, strings.TrimRight(text, "\n"))
 	return starlark.None, nil
 }
 

@@ -37,7 +37,8 @@ Flags (REPL and run):
   --max-steps N    stop a script after N Starlark steps (default 1000000000; per statement in the REPL)
 Flags (run only):
   --timeout D      stop the script after D of real time, e.g. 30s (default: none)
-  --out DIR        write the run's outputs (timeline.jsonl) under DIR
+  --out DIR        write the run's outputs under DIR: summary.json, timeline.jsonl,
+                   metrics.csv, and the files sim.plot draws
 `
 
 // Main runs the ecsbox command with args (without the program name) and

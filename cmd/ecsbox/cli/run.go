@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,9 +10,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/ecsbox/ecsbox/builtins"
 	"github.com/ecsbox/ecsbox/runtime/aws"
+	"github.com/ecsbox/ecsbox/runtime/cloudwatch"
 )
 
 // runCommand implements `ecsbox run FILE.star`.
@@ -34,6 +38,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		Args:     opts.args,
 		MaxSteps: opts.maxSteps,
 		Stdout:   stdout,
+		OutDir:   opts.out,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "ecsbox: %v\n", err)
@@ -63,8 +68,18 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, builtins.FormatError(runErr))
 		status = 1
 	}
+	// The summary, k6's way: only for scripts that use check or threshold,
+	// and also after a failure (what passed until then is worth seeing).
+	summary := in.Summary()
+	if in.UsedChecks() {
+		fmt.Fprint(stdout, summary.Text())
+		if failed := summary.FailedThresholds(); len(failed) > 0 {
+			fmt.Fprintf(stderr, "ecsbox: thresholds failed: %s\n", strings.Join(failed, ", "))
+			status = 1
+		}
+	}
 	if opts.out != "" {
-		if err := writeOutputs(opts.out, in); err != nil {
+		if err := writeOutputs(opts.out, in, summary); err != nil {
 			fmt.Fprintf(stderr, "ecsbox: writing --out: %v\n", err)
 			status = 1
 		}
@@ -72,13 +87,30 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-// writeOutputs writes the run's timeline to DIR/timeline.jsonl, one JSON
-// object per event, in the order the events happened.
-func writeOutputs(dir string, in *builtins.Interp) error {
+// writeOutputs writes the run's outputs under DIR: summary.json (the
+// summary, whether or not the script used checks), timeline.jsonl and
+// metrics.csv.
+func writeOutputs(dir string, in *builtins.Interp, summary builtins.Summary) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	f, err := os.Create(filepath.Join(dir, "timeline.jsonl"))
+	data, err := json.MarshalIndent(summary, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "summary.json"), append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	if err := writeTimeline(filepath.Join(dir, "timeline.jsonl"), in); err != nil {
+		return err
+	}
+	return writeMetrics(filepath.Join(dir, "metrics.csv"), in)
+}
+
+// writeTimeline writes the timeline, one JSON object per event, in the
+// order the events happened.
+func writeTimeline(name string, in *builtins.Interp) error {
+	f, err := os.Create(name)
 	if err != nil {
 		return err
 	}
@@ -95,6 +127,33 @@ func writeOutputs(dir string, in *builtins.Interp) error {
 			f.Close()
 			return err
 		}
+	}
+	return f.Close()
+}
+
+// writeMetrics writes every CloudWatch datapoint of the run as CSV: time,
+// namespace, metric, dimensions (Name=Value pairs sorted by name, joined by
+// ";"), value and unit; ordered by metric, then time. A datapoint published
+// as a statistic set is written as its mean.
+func writeMetrics(name string, in *builtins.Interp) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	w.Write([]string{"time", "namespace", "metric", "dimensions", "value", "unit"})
+	in.Cloud().CloudWatch.Datapoints(func(d cloudwatch.StoredDatapoint) {
+		dims := make([]string, len(d.Dims))
+		for i, x := range d.Dims {
+			dims[i] = x.Name + "=" + x.Value
+		}
+		w.Write([]string{aws.NewTime(d.Time).String(), d.Namespace, d.MetricName, strings.Join(dims, ";"),
+			strconv.FormatFloat(d.Value(), 'g', -1, 64), d.Unit})
+	})
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return err
 	}
 	return f.Close()
 }
