@@ -28,17 +28,19 @@ type Model struct {
 
 // Metadata is the model's metadata block.
 type Metadata struct {
-	APIVersion       string `json:"apiVersion"`
-	EndpointPrefix   string `json:"endpointPrefix"`
-	JSONVersion      string `json:"jsonVersion"`
-	Protocol         string `json:"protocol"`
-	ServiceFullName  string `json:"serviceFullName"`
-	ServiceID        string `json:"serviceId"`
-	SigningName      string `json:"signingName"`
-	TargetPrefix     string `json:"targetPrefix"`
-	ServiceAbbrev    string `json:"serviceAbbreviation"`
-	XMLNamespace     string `json:"xmlNamespace"`
-	SignatureVersion string `json:"signatureVersion"`
+	APIVersion         string    `json:"apiVersion"`
+	EndpointPrefix     string    `json:"endpointPrefix"`
+	JSONVersion        string    `json:"jsonVersion"`
+	Protocol           string    `json:"protocol"`
+	Protocols          []string  `json:"protocols"`
+	ServiceFullName    string    `json:"serviceFullName"`
+	ServiceID          string    `json:"serviceId"`
+	SigningName        string    `json:"signingName"`
+	TargetPrefix       string    `json:"targetPrefix"`
+	ServiceAbbrev      string    `json:"serviceAbbreviation"`
+	XMLNamespace       string    `json:"xmlNamespace"`
+	SignatureVersion   string    `json:"signatureVersion"`
+	AWSQueryCompatible *struct{} `json:"awsQueryCompatible"`
 }
 
 // Operation is an API action.
@@ -60,6 +62,13 @@ type ShapeRef struct {
 	Documentation string `json:"documentation"`
 	LocationName  string `json:"locationName"`
 	Deprecated    bool   `json:"deprecated"`
+
+	// The wire details of the query and XML protocols (runtime/endpoint):
+	// EC2's request name of a member, the element that wraps a query
+	// response, and whether a list is written without a wrapping element.
+	QueryName     string `json:"queryName"`
+	ResultWrapper string `json:"resultWrapper"`
+	Flattened     bool   `json:"flattened"`
 }
 
 // Shape is a type in the model: structure, list, map or a scalar.
@@ -78,6 +87,17 @@ type Shape struct {
 	Exception     bool      `json:"exception"`
 	Document      bool      `json:"document"`
 	Union         bool      `json:"union"`
+	Flattened     bool      `json:"flattened"`
+	Fault         bool      `json:"fault"`
+	// Error is an exception's code and HTTP status on the query protocols.
+	Error *ErrorInfo `json:"error"`
+}
+
+// ErrorInfo is an exception shape's "error" block.
+type ErrorInfo struct {
+	Code           string `json:"code"`
+	HTTPStatusCode int    `json:"httpStatusCode"`
+	SenderFault    bool   `json:"senderFault"`
 }
 
 // Member is one named member of a structure.

@@ -27,6 +27,7 @@ Usage:
   ecsbox [flags]                     the REPL (reads statements from stdin when it is not a terminal)
   ecsbox run FILE.star [flags] [-- ARGS...]
                                      run a script; ARGS reach it as sim.args
+  ecsbox serve [flags]               serve the account to the AWS CLI and SDKs (see below)
   ecsbox version                     print the version
   ecsbox help                        print this help
 
@@ -56,6 +57,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "run":
 			return runCommand(args[1:], stdout, stderr)
+		case "serve":
+			return serveCommand(args[1:], stdin, stdout, stderr)
 		case "version", "--version":
 			fmt.Fprintf(stdout, "ecsbox %s\n", Version)
 			return 0

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 
 	"github.com/peterh/liner"
 	"go.starlark.net/starlark"
@@ -56,7 +57,13 @@ func repl(opts options, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer in.Close()
+	return replLoop(in, opts, nil, stdin, stdout, stderr)
+}
 
+// replLoop reads and runs statements on in until the end of input. With a
+// lock (ecsbox serve --repl), each statement runs holding it, so that the
+// endpoint and the clock never touch the account at the same time.
+func replLoop(in *builtins.Interp, opts options, lock sync.Locker, stdin io.Reader, stdout, stderr io.Writer) int {
 	var reader lineReader
 	interactive := stdin == os.Stdin && isTerminal(os.Stdin) && isTerminal(os.Stdout)
 	if interactive {
@@ -87,7 +94,13 @@ func repl(opts options, stdin io.Reader, stdout, stderr io.Writer) int {
 		if f == nil {
 			continue
 		}
+		if lock != nil {
+			lock.Lock()
+		}
 		v, err := evalInterruptible(in, f)
+		if lock != nil {
+			lock.Unlock()
+		}
 		if err != nil {
 			fmt.Fprintln(stderr, builtins.FormatError(err))
 			failed = true
