@@ -261,7 +261,7 @@ func TestContainerInstancesThroughIAMAndEC2(t *testing.T) {
 	// A task asking for more memory than the instance registered fails to
 	// place with RESOURCE:MEMORY.
 	if _, err := ecsc.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
-		Family: sdk.String("big"),
+		Family:               sdk.String("big"),
 		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: sdk.String("app"), Image: sdk.String("nginx"), Memory: sdk.Int32(4096)}},
 	}); err != nil {
 		t.Fatal(err)
