@@ -144,7 +144,7 @@ func (in *Interp) simPlot(thread *starlark.Thread, b *starlark.Builtin, args sta
 	}
 
 	if file == "" || in.cfg.OutDir == "" {
-		text := sparklines(title, series, lines, markers, start, end)
+		text := sparklines(title, series, lines, markers, start, end, gotime.Duration(period))
 		if file != "" {
 			text += fmt.Sprintf("\n(%s not written: the sandbox writes files only under --out DIR; run with --out to get it)", file)
 		}
@@ -654,26 +654,29 @@ const sparkWidth = 60
 // window (each column the mean of its values; a space where there is no
 // data), its minimum, maximum and last value; the alarm thresholds; and a
 // row marking the columns with scaling activities.
-func sparklines(title string, series []*plotSeries, lines []plotLine, markers []plotMarker, start, end gotime.Time) string {
+func sparklines(title string, series []*plotSeries, lines []plotLine, markers []plotMarker, start, end gotime.Time, period gotime.Duration) string {
+	// One column per period when the window is short, so that a window of
+	// 40 one-minute datapoints has no empty columns between them.
+	width := min(sparkWidth, max(1, int((end.Sub(start)+period-1)/period)))
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, %s to %s\n", title, aws.NewTime(start), aws.NewTime(end))
-	width := 0
+	labelWidth := 0
 	for _, s := range series {
-		width = max(width, len([]rune(s.label)))
+		labelWidth = max(labelWidth, len([]rune(s.label)))
 	}
 	span := end.Sub(start)
 	col := func(t gotime.Time) int {
-		c := int(float64(t.Sub(start)) / float64(span) * sparkWidth)
-		return min(max(c, 0), sparkWidth-1)
+		c := int(float64(t.Sub(start)) / float64(span) * float64(width))
+		return min(max(c, 0), width-1)
 	}
 	for _, s := range series {
-		fmt.Fprintf(&b, "  %-*s  ", width, s.label)
+		fmt.Fprintf(&b, "  %-*s  ", labelWidth, s.label)
 		if len(s.points) == 0 {
 			b.WriteString("(no data)\n")
 			continue
 		}
-		sums := make([]float64, sparkWidth)
-		ns := make([]int, sparkWidth)
+		sums := make([]float64, width)
+		ns := make([]int, width)
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for i, pt := range s.points {
 			c := col(pt.t)
@@ -689,7 +692,7 @@ func sparklines(title string, series []*plotSeries, lines []plotLine, markers []
 			ns[c]++
 			lo, hi = math.Min(lo, pt.v), math.Max(hi, pt.v)
 		}
-		for c := range sparkWidth {
+		for c := range width {
 			if ns[c] == 0 {
 				b.WriteRune(' ')
 				continue
@@ -706,11 +709,11 @@ func sparklines(title string, series []*plotSeries, lines []plotLine, markers []
 		fmt.Fprintf(&b, "  %s\n", l.label)
 	}
 	if len(markers) > 0 {
-		row := []rune(strings.Repeat(" ", sparkWidth))
+		row := []rune(strings.Repeat(" ", width))
 		for _, m := range markers {
 			row[col(m.t)] = '|'
 		}
-		fmt.Fprintf(&b, "  %-*s  %s  %d scaling activities\n", width, "", string(row), len(markers))
+		fmt.Fprintf(&b, "  %-*s  %s  %d scaling activities\n", labelWidth, "", string(row), len(markers))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -102,3 +102,23 @@ func TestEveryScenarioHasAGoldenRun(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryScenarioStartsWithItsQuestion keeps the scenario library
+// listable: `ecsbox scenarios` shows each script's first line, which must
+// be a comment asking the question the scenario answers.
+func TestEveryScenarioStartsWithItsQuestion(t *testing.T) {
+	scenarios, err := filepath.Glob(filepath.Join("..", "scripts", "*.star"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range scenarios {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, _, _ := strings.Cut(string(b), "\n")
+		if !strings.HasPrefix(first, "# ") || !strings.Contains(first, "?") {
+			t.Errorf("%s: the first line %q is not a comment asking the scenario's question", filepath.Base(s), first)
+		}
+	}
+}

@@ -28,6 +28,7 @@ Usage:
   ecsbox run FILE.star [flags] [-- ARGS...]
                                      run a script; ARGS reach it as sim.args
   ecsbox serve [flags]               serve the account to the AWS CLI and SDKs (see below)
+  ecsbox scenarios                   list the scenario library, with the question each answers
   ecsbox version                     print the version
   ecsbox help                        print this help
 
@@ -59,6 +60,8 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return runCommand(args[1:], stdout, stderr)
 		case "serve":
 			return serveCommand(args[1:], stdin, stdout, stderr)
+		case "scenarios":
+			return scenariosCommand(args[1:], stdout, stderr)
 		case "version", "--version":
 			fmt.Fprintf(stdout, "ecsbox %s\n", Version)
 			return 0
