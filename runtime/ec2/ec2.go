@@ -14,9 +14,15 @@
 //	instance_shape.go  the Instance shape, DescribeInstanceAttribute
 //	instance_state.go  TerminateInstances, StopInstances, StartInstances and
 //	                   the state machine on the simulated clock
-//	network.go         DescribeVpcs, DescribeSubnets, DescribeSecurityGroups,
-//	                   DescribeAvailabilityZones, and the IP address
-//	                   allocation of subnets
+//	network.go         DescribeVpcs, DescribeSubnets, DescribeAvailabilityZones,
+//	                   and the IP address allocation of subnets
+//	securitygroup.go   CreateSecurityGroup, DeleteSecurityGroup,
+//	                   Authorize/RevokeSecurityGroupIngress/Egress
+//	securitygroup_describe.go  DescribeSecurityGroups,
+//	                   DescribeSecurityGroupRules
+//	securitygroup_reach.go  Reachable (the check load balancers use),
+//	                   GroupsOfInstance, GroupsOfENI, ENIOfIP, SetENIGroups,
+//	                   ModifyNetworkInterfaceAttribute (Groups)
 //	eni.go             DescribeNetworkInterfaces, CreateENI, DeleteENI
 //	instancetypes.go   DescribeInstanceTypes and the instance type catalogue
 //	images.go          DescribeImages and the public AMI catalogue

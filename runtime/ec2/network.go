@@ -49,8 +49,6 @@ type subnet struct {
 	defaultForAZ              bool
 }
 
-type securityGroup struct{ id, name, description, vpcID string }
-
 // zonesFor names the zones of a region as AWS does (us-east-1a, ...) with
 // zone IDs formed as AWS forms them: a short region code and azN (use1-az1,
 // euc1-az2, apse2-az3). AWS maps letters to zone IDs differently per
@@ -92,12 +90,7 @@ func (e *EC2) createDefaultNetwork() {
 	for i, z := range e.zones {
 		e.subnets = append(e.subnets, newSubnet(e.sim.EC2ID("subnet"), e.vpc.id, z, fmt.Sprintf("172.31.%d.0/20", 16*i), true))
 	}
-	e.groups = append(e.groups, &securityGroup{
-		id:          e.sim.EC2ID("sg"),
-		name:        "default",
-		description: "default VPC security group", // [VPC-UG:default-security-group]
-		vpcID:       e.vpc.id,
-	})
+	e.groups = append(e.groups, e.newDefaultGroup(e.sim.EC2ID("sg"), e.vpc.id))
 	// No timeline event: the default network is part of a new account, not
 	// something that happens during a run.
 }
@@ -376,91 +369,6 @@ func (e *EC2) subnetShape(s *subnet) Subnet {
 		AvailabilityZone:        aws.String(s.az),
 		DefaultForAz:            aws.Bool(s.defaultForAZ),
 		MapPublicIpOnLaunch:     aws.Bool(s.defaultForAZ), // default subnets map public IPs [VPC-UG:default-vpc]
-	}
-}
-
-// DescribeSecurityGroups lists the security groups.
-func (e *EC2) DescribeSecurityGroups(in *DescribeSecurityGroupsRequest) (*DescribeSecurityGroupsResult, error) {
-	if in == nil {
-		in = &DescribeSecurityGroupsRequest{}
-	}
-	// "The security group 'sg-1' does not exist" (text not verified)
-	if err := checkIDs(in.GroupIds, in.MaxResults, "GroupIds", InvalidGroupNotFound, "security group", func(id string) bool { return e.group(id) != nil }); err != nil {
-		return nil, err
-	}
-	for _, name := range in.GroupNames {
-		if e.groupByName(e.vpc.id, name) == nil {
-			// text not verified
-			return nil, awserr.Newf(InvalidGroupNotFound, "The security group '%s' does not exist in default VPC '%s'", name, e.vpc.id)
-		}
-	}
-	out := &DescribeSecurityGroupsResult{SecurityGroups: []SecurityGroup{}}
-	for _, g := range e.groups {
-		if len(in.GroupIds) > 0 && !slices.Contains(in.GroupIds, g.id) {
-			continue
-		}
-		if len(in.GroupNames) > 0 && !slices.Contains(in.GroupNames, g.name) {
-			continue
-		}
-		ok, err := matchFilters(in.Filters, func(name string) ([]string, bool) {
-			switch name {
-			case "group-id":
-				return []string{g.id}, true
-			case "group-name":
-				return []string{g.name}, true
-			case "vpc-id":
-				return []string{g.vpcID}, true
-			case "description":
-				return []string{g.description}, true
-			case "owner-id":
-				return []string{e.id.AccountID}, true
-			}
-			return tagFilter(nil, name)
-		})
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out.SecurityGroups = append(out.SecurityGroups, e.groupShape(g))
-		}
-	}
-	return out, nil
-}
-
-func (e *EC2) groupByName(vpcID, name string) *securityGroup {
-	for _, g := range e.groups {
-		if g.vpcID == vpcID && g.name == name {
-			return g
-		}
-	}
-	return nil
-}
-
-// groupShape shows a group with the rules AWS gives a default security
-// group: all traffic in from members of the group itself, all traffic out
-// to anywhere [VPC-UG:default-security-group].
-func (e *EC2) groupShape(g *securityGroup) SecurityGroup {
-	return SecurityGroup{
-		GroupId: aws.String(g.id),
-		IpPermissionsEgress: []IpPermission{{
-			IpProtocol:       aws.String("-1"),
-			IpRanges:         []IpRange{{CidrIp: aws.String("0.0.0.0/0")}},
-			Ipv6Ranges:       []Ipv6Range{},
-			PrefixListIds:    []PrefixListId{},
-			UserIdGroupPairs: []UserIdGroupPair{},
-		}},
-		VpcId:            aws.String(g.vpcID),
-		SecurityGroupArn: aws.String(e.arn("security-group/" + g.id)),
-		OwnerId:          aws.String(e.id.AccountID),
-		GroupName:        aws.String(g.name),
-		Description:      aws.String(g.description),
-		IpPermissions: []IpPermission{{
-			IpProtocol:       aws.String("-1"),
-			IpRanges:         []IpRange{},
-			Ipv6Ranges:       []Ipv6Range{},
-			PrefixListIds:    []PrefixListId{},
-			UserIdGroupPairs: []UserIdGroupPair{{UserId: aws.String(e.id.AccountID), GroupId: aws.String(g.id)}},
-		}},
 	}
 }
 

@@ -149,6 +149,71 @@ type AttributeValue struct {
 	Value *string `json:"Value,omitzero"`
 }
 
+type AuthorizeSecurityGroupEgressRequest struct {
+	// The tags applied to the security group rule.
+	TagSpecifications []TagSpecification `json:"TagSpecifications,omitzero"`
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+	// The ID of the security group.
+	GroupId *string `json:"GroupId,omitzero"`
+	// Not supported.
+	SourceSecurityGroupName *string `json:"SourceSecurityGroupName,omitzero"`
+	// Not supported.
+	SourceSecurityGroupOwnerId *string `json:"SourceSecurityGroupOwnerId,omitzero"`
+	// Not supported.
+	IpProtocol *string `json:"IpProtocol,omitzero"`
+	// Not supported.
+	FromPort *int `json:"FromPort,omitzero"`
+	// Not supported.
+	ToPort *int `json:"ToPort,omitzero"`
+	// Not supported.
+	CidrIp *string `json:"CidrIp,omitzero"`
+	// The permissions for the security group rules.
+	IpPermissions []IpPermission `json:"IpPermissions,omitzero"`
+}
+
+type AuthorizeSecurityGroupEgressResult struct {
+	// Returns true if the request succeeds; otherwise, returns an error.
+	Return *bool `json:"Return,omitzero"`
+	// Information about the outbound (egress) security group rules that were added.
+	SecurityGroupRules []SecurityGroupRule `json:"SecurityGroupRules,omitzero"`
+}
+
+type AuthorizeSecurityGroupIngressRequest struct {
+	// The IPv4 address range, in CIDR format.
+	CidrIp *string `json:"CidrIp,omitzero"`
+	// If the protocol is TCP or UDP, this is the start of the port range.
+	FromPort *int `json:"FromPort,omitzero"`
+	// The ID of the security group.
+	GroupId *string `json:"GroupId,omitzero"`
+	// [Default VPC] The name of the security group.
+	GroupName *string `json:"GroupName,omitzero"`
+	// The permissions for the security group rules.
+	IpPermissions []IpPermission `json:"IpPermissions,omitzero"`
+	// The IP protocol name (tcp, udp, icmp) or number (see Protocol Numbers).
+	IpProtocol *string `json:"IpProtocol,omitzero"`
+	// [Default VPC] The name of the source security group.
+	SourceSecurityGroupName *string `json:"SourceSecurityGroupName,omitzero"`
+	// The Amazon Web Services account ID for the source security group, if the source security
+	// group is in a different account.
+	SourceSecurityGroupOwnerId *string `json:"SourceSecurityGroupOwnerId,omitzero"`
+	// If the protocol is TCP or UDP, this is the end of the port range.
+	ToPort *int `json:"ToPort,omitzero"`
+	// The tags applied to the security group rule.
+	TagSpecifications []TagSpecification `json:"TagSpecifications,omitzero"`
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+}
+
+type AuthorizeSecurityGroupIngressResult struct {
+	// Returns true if the request succeeds; otherwise, returns an error.
+	Return *bool `json:"Return,omitzero"`
+	// Information about the inbound (ingress) security group rules that were added.
+	SecurityGroupRules []SecurityGroupRule `json:"SecurityGroupRules,omitzero"`
+}
+
 // AvailabilityZone: Describes Availability Zones, Local Zones, and Wavelength Zones.
 type AvailabilityZone struct {
 	// For Availability Zones, this parameter always has the value of opt-in-not-required.
@@ -513,6 +578,29 @@ type CreateLaunchTemplateVersionResult struct {
 	Warning *ValidationWarning `json:"Warning,omitzero"`
 }
 
+type CreateSecurityGroupRequest struct {
+	// A description for the security group.
+	Description *string `json:"Description,omitzero"`
+	// The name of the security group.
+	GroupName *string `json:"GroupName,omitzero"`
+	// The ID of the VPC.
+	VpcId *string `json:"VpcId,omitzero"`
+	// The tags to assign to the security group.
+	TagSpecifications []TagSpecification `json:"TagSpecifications,omitzero"`
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+}
+
+type CreateSecurityGroupResult struct {
+	// The ID of the security group.
+	GroupId *string `json:"GroupId,omitzero"`
+	// The tags assigned to the security group.
+	Tags []Tag `json:"Tags,omitzero"`
+	// The security group ARN.
+	SecurityGroupArn *string `json:"SecurityGroupArn,omitzero"`
+}
+
 // CreditSpecification: Describes the credit option for CPU usage of a T instance.
 type CreditSpecification struct {
 	// The credit option for CPU usage of a T instance.
@@ -551,6 +639,23 @@ type DeleteLaunchTemplateRequest struct {
 type DeleteLaunchTemplateResult struct {
 	// Information about the launch template.
 	LaunchTemplate *LaunchTemplate `json:"LaunchTemplate,omitzero"`
+}
+
+type DeleteSecurityGroupRequest struct {
+	// The ID of the security group.
+	GroupId *string `json:"GroupId,omitzero"`
+	// [Default VPC] The name of the security group.
+	GroupName *string `json:"GroupName,omitzero"`
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+}
+
+type DeleteSecurityGroupResult struct {
+	// Returns true if the request succeeds; otherwise, returns an error.
+	Return *bool `json:"Return,omitzero"`
+	// The ID of the deleted security group.
+	GroupId *string `json:"GroupId,omitzero"`
 }
 
 type DescribeAvailabilityZonesRequest struct {
@@ -738,6 +843,27 @@ type DescribeNetworkInterfacesRequest struct {
 type DescribeNetworkInterfacesResult struct {
 	// Information about the network interfaces.
 	NetworkInterfaces []NetworkInterface `json:"NetworkInterfaces,omitzero"`
+	// The token to include in another request to get the next page of items.
+	NextToken *string `json:"NextToken,omitzero"`
+}
+
+type DescribeSecurityGroupRulesRequest struct {
+	// One or more filters.
+	Filters []Filter `json:"Filters,omitzero"`
+	// The IDs of the security group rules.
+	SecurityGroupRuleIds []string `json:"SecurityGroupRuleIds,omitzero"`
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+	// The token returned from a previous paginated request.
+	NextToken *string `json:"NextToken,omitzero"`
+	// The maximum number of items to return for this request.
+	MaxResults *int `json:"MaxResults,omitzero"`
+}
+
+type DescribeSecurityGroupRulesResult struct {
+	// Information about security group rules.
+	SecurityGroupRules []SecurityGroupRule `json:"SecurityGroupRules,omitzero"`
 	// The token to include in another request to get the next page of items.
 	NextToken *string `json:"NextToken,omitzero"`
 }
@@ -1012,6 +1138,16 @@ type ElasticInferenceAcceleratorAssociation struct {
 	ElasticInferenceAcceleratorAssociationTime *aws.Time `json:"ElasticInferenceAcceleratorAssociationTime,omitzero"`
 }
 
+// EnaSrdSpecification: ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD)
+// technology to increase the maximum bandwidth used per stream and minimize tail latency of
+// network traffic between EC2 instances.
+type EnaSrdSpecification struct {
+	// Indicates whether ENA Express is enabled for the network interface.
+	EnaSrdEnabled *bool `json:"EnaSrdEnabled,omitzero"`
+	// Configures ENA Express for UDP network traffic.
+	EnaSrdUdpSpecification *EnaSrdUdpSpecification `json:"EnaSrdUdpSpecification,omitzero"`
+}
+
 // EnaSrdSpecificationRequest: Launch instances with ENA Express settings configured from
 // your launch template.
 type EnaSrdSpecificationRequest struct {
@@ -1021,6 +1157,13 @@ type EnaSrdSpecificationRequest struct {
 	// Contains ENA Express settings for UDP network traffic for the network interface attached
 	// to the instance.
 	EnaSrdUdpSpecification *EnaSrdUdpSpecificationRequest `json:"EnaSrdUdpSpecification,omitzero"`
+}
+
+// EnaSrdUdpSpecification: ENA Express is compatible with both TCP and UDP transport
+// protocols.
+type EnaSrdUdpSpecification struct {
+	// Indicates whether UDP traffic to and from the instance uses ENA Express.
+	EnaSrdUdpEnabled *bool `json:"EnaSrdUdpEnabled,omitzero"`
 }
 
 // EnaSrdUdpSpecificationRequest: Configures ENA Express for UDP network traffic from your
@@ -4450,6 +4593,37 @@ type ModifyLaunchTemplateResult struct {
 	LaunchTemplate *LaunchTemplate `json:"LaunchTemplate,omitzero"`
 }
 
+// ModifyNetworkInterfaceAttributeRequest: Contains the parameters for
+// ModifyNetworkInterfaceAttribute.
+type ModifyNetworkInterfaceAttributeRequest struct {
+	// Updates the ENA Express configuration for the network interface that’s attached to the
+	// instance.
+	EnaSrdSpecification *EnaSrdSpecification `json:"EnaSrdSpecification,omitzero"`
+	// If you’re modifying a network interface in a dual-stack or IPv6-only subnet, you have
+	// the option to assign a primary IPv6 IP address.
+	EnablePrimaryIpv6 *bool `json:"EnablePrimaryIpv6,omitzero"`
+	// A connection tracking specification.
+	ConnectionTrackingSpecification *ConnectionTrackingSpecificationRequest `json:"ConnectionTrackingSpecification,omitzero"`
+	// Indicates whether to assign a public IPv4 address to a network interface.
+	AssociatePublicIpAddress *bool `json:"AssociatePublicIpAddress,omitzero"`
+	// A list of subnet IDs to associate with the network interface.
+	AssociatedSubnetIds []string `json:"AssociatedSubnetIds,omitzero"`
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+	// The ID of the network interface.
+	NetworkInterfaceId *string `json:"NetworkInterfaceId,omitzero"`
+	// A description for the network interface.
+	Description *AttributeValue `json:"Description,omitzero"`
+	// Enable or disable source/destination checks, which ensure that the instance is either the
+	// source or the destination of any traffic that it receives.
+	SourceDestCheck *AttributeBooleanValue `json:"SourceDestCheck,omitzero"`
+	// Changes the security groups for the network interface.
+	Groups []string `json:"Groups,omitzero"`
+	// Information about the interface attachment.
+	Attachment *NetworkInterfaceAttachmentChanges `json:"Attachment,omitzero"`
+}
+
 // Monitoring: Describes the monitoring of an instance.
 type Monitoring struct {
 	// Indicates whether detailed monitoring is enabled.
@@ -4670,6 +4844,18 @@ type NetworkInterfaceAttachment struct {
 	EnaSrdSpecification *AttachmentEnaSrdSpecification `json:"EnaSrdSpecification,omitzero"`
 	// The number of ENA queues created with the instance.
 	EnaQueueCount *int `json:"EnaQueueCount,omitzero"`
+}
+
+// NetworkInterfaceAttachmentChanges: Describes an attachment change.
+type NetworkInterfaceAttachmentChanges struct {
+	// The default number of the ENA queues.
+	DefaultEnaQueueCount *bool `json:"DefaultEnaQueueCount,omitzero"`
+	// The number of ENA queues to be created with the instance.
+	EnaQueueCount *int `json:"EnaQueueCount,omitzero"`
+	// The ID of the network interface attachment.
+	AttachmentId *string `json:"AttachmentId,omitzero"`
+	// Indicates whether the network interface is deleted when the instance is terminated.
+	DeleteOnTermination *bool `json:"DeleteOnTermination,omitzero"`
 }
 
 // NetworkInterfaceCount: The minimum and maximum number of network interfaces.
@@ -4969,6 +5155,21 @@ const (
 	RebootMigrationSupportSupported   = "supported"
 )
 
+// ReferencedSecurityGroup: Describes the security group that is referenced in the security
+// group rule.
+type ReferencedSecurityGroup struct {
+	// The ID of the security group.
+	GroupId *string `json:"GroupId,omitzero"`
+	// The status of a VPC peering connection, if applicable.
+	PeeringStatus *string `json:"PeeringStatus,omitzero"`
+	// The Amazon Web Services account ID.
+	UserId *string `json:"UserId,omitzero"`
+	// The ID of the VPC.
+	VpcId *string `json:"VpcId,omitzero"`
+	// The ID of the VPC peering connection (if applicable).
+	VpcPeeringConnectionId *string `json:"VpcPeeringConnectionId,omitzero"`
+}
+
 // RequestLaunchTemplateData: The information to include in the launch template.
 type RequestLaunchTemplateData struct {
 	// The ID of the kernel.
@@ -5249,6 +5450,101 @@ type ResponseLaunchTemplateData struct {
 	SecondaryInterfaces []LaunchTemplateInstanceSecondaryInterfaceSpecification `json:"SecondaryInterfaces,omitzero"`
 }
 
+type RevokeSecurityGroupEgressRequest struct {
+	// The IDs of the security group rules.
+	SecurityGroupRuleIds []string `json:"SecurityGroupRuleIds,omitzero"`
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+	// The ID of the security group.
+	GroupId *string `json:"GroupId,omitzero"`
+	// Not supported.
+	SourceSecurityGroupName *string `json:"SourceSecurityGroupName,omitzero"`
+	// Not supported.
+	SourceSecurityGroupOwnerId *string `json:"SourceSecurityGroupOwnerId,omitzero"`
+	// Not supported.
+	IpProtocol *string `json:"IpProtocol,omitzero"`
+	// Not supported.
+	FromPort *int `json:"FromPort,omitzero"`
+	// Not supported.
+	ToPort *int `json:"ToPort,omitzero"`
+	// Not supported.
+	CidrIp *string `json:"CidrIp,omitzero"`
+	// The sets of IP permissions.
+	IpPermissions []IpPermission `json:"IpPermissions,omitzero"`
+}
+
+type RevokeSecurityGroupEgressResult struct {
+	// Returns true if the request succeeds; otherwise, returns an error.
+	Return *bool `json:"Return,omitzero"`
+	// The outbound rules that were unknown to the service.
+	UnknownIpPermissions []IpPermission `json:"UnknownIpPermissions,omitzero"`
+	// Details about the revoked security group rules.
+	RevokedSecurityGroupRules []RevokedSecurityGroupRule `json:"RevokedSecurityGroupRules,omitzero"`
+}
+
+type RevokeSecurityGroupIngressRequest struct {
+	// The CIDR IP address range.
+	CidrIp *string `json:"CidrIp,omitzero"`
+	// If the protocol is TCP or UDP, this is the start of the port range.
+	FromPort *int `json:"FromPort,omitzero"`
+	// The ID of the security group.
+	GroupId *string `json:"GroupId,omitzero"`
+	// [Default VPC] The name of the security group.
+	GroupName *string `json:"GroupName,omitzero"`
+	// The sets of IP permissions.
+	IpPermissions []IpPermission `json:"IpPermissions,omitzero"`
+	// The IP protocol name (tcp, udp, icmp) or number (see Protocol Numbers).
+	IpProtocol *string `json:"IpProtocol,omitzero"`
+	// [Default VPC] The name of the source security group.
+	SourceSecurityGroupName *string `json:"SourceSecurityGroupName,omitzero"`
+	// Not supported.
+	SourceSecurityGroupOwnerId *string `json:"SourceSecurityGroupOwnerId,omitzero"`
+	// If the protocol is TCP or UDP, this is the end of the port range.
+	ToPort *int `json:"ToPort,omitzero"`
+	// The IDs of the security group rules.
+	SecurityGroupRuleIds []string `json:"SecurityGroupRuleIds,omitzero"`
+	// Checks whether you have the required permissions for the action, without actually making
+	// the request, and provides an error response.
+	DryRun *bool `json:"DryRun,omitzero"`
+}
+
+type RevokeSecurityGroupIngressResult struct {
+	// Returns true if the request succeeds; otherwise, returns an error.
+	Return *bool `json:"Return,omitzero"`
+	// The inbound rules that were unknown to the service.
+	UnknownIpPermissions []IpPermission `json:"UnknownIpPermissions,omitzero"`
+	// Details about the revoked security group rules.
+	RevokedSecurityGroupRules []RevokedSecurityGroupRule `json:"RevokedSecurityGroupRules,omitzero"`
+}
+
+// RevokedSecurityGroupRule: A security group rule removed with RevokeSecurityGroupEgress or
+// RevokeSecurityGroupIngress.
+type RevokedSecurityGroupRule struct {
+	// A security group rule ID.
+	SecurityGroupRuleId *string `json:"SecurityGroupRuleId,omitzero"`
+	// A security group ID.
+	GroupId *string `json:"GroupId,omitzero"`
+	// Defines if a security group rule is an outbound rule.
+	IsEgress *bool `json:"IsEgress,omitzero"`
+	// The security group rule's protocol.
+	IpProtocol *string `json:"IpProtocol,omitzero"`
+	// The 'from' port number of the security group rule.
+	FromPort *int `json:"FromPort,omitzero"`
+	// The 'to' port number of the security group rule.
+	ToPort *int `json:"ToPort,omitzero"`
+	// The IPv4 CIDR of the traffic source.
+	CidrIpv4 *string `json:"CidrIpv4,omitzero"`
+	// The IPv6 CIDR of the traffic source.
+	CidrIpv6 *string `json:"CidrIpv6,omitzero"`
+	// The ID of a prefix list that's the traffic source.
+	PrefixListId *string `json:"PrefixListId,omitzero"`
+	// The ID of a referenced security group.
+	ReferencedGroupId *string `json:"ReferencedGroupId,omitzero"`
+	// A description of the revoked security group rule.
+	Description *string `json:"Description,omitzero"`
+}
+
 // Values of RootDeviceType.
 const (
 	RootDeviceTypeEbs           = "ebs"
@@ -5402,6 +5698,38 @@ type SecurityGroup struct {
 	Description *string `json:"Description,omitzero"`
 	// The inbound rules associated with the security group.
 	IpPermissions []IpPermission `json:"IpPermissions,omitzero"`
+}
+
+// SecurityGroupRule: Describes a security group rule.
+type SecurityGroupRule struct {
+	// The ID of the security group rule.
+	SecurityGroupRuleId *string `json:"SecurityGroupRuleId,omitzero"`
+	// The ID of the security group.
+	GroupId *string `json:"GroupId,omitzero"`
+	// The ID of the Amazon Web Services account that owns the security group.
+	GroupOwnerId *string `json:"GroupOwnerId,omitzero"`
+	// Indicates whether the security group rule is an outbound rule.
+	IsEgress *bool `json:"IsEgress,omitzero"`
+	// The IP protocol name (tcp, udp, icmp, icmpv6) or number (see Protocol Numbers).
+	IpProtocol *string `json:"IpProtocol,omitzero"`
+	// If the protocol is TCP or UDP, this is the start of the port range.
+	FromPort *int `json:"FromPort,omitzero"`
+	// If the protocol is TCP or UDP, this is the end of the port range.
+	ToPort *int `json:"ToPort,omitzero"`
+	// The IPv4 CIDR range.
+	CidrIpv4 *string `json:"CidrIpv4,omitzero"`
+	// The IPv6 CIDR range.
+	CidrIpv6 *string `json:"CidrIpv6,omitzero"`
+	// The ID of the prefix list.
+	PrefixListId *string `json:"PrefixListId,omitzero"`
+	// Describes the security group that is referenced in the rule.
+	ReferencedGroupInfo *ReferencedSecurityGroup `json:"ReferencedGroupInfo,omitzero"`
+	// The security group rule description.
+	Description *string `json:"Description,omitzero"`
+	// The tags applied to the security group rule.
+	Tags []Tag `json:"Tags,omitzero"`
+	// The ARN of the security group rule.
+	SecurityGroupRuleArn *string `json:"SecurityGroupRuleArn,omitzero"`
 }
 
 // Values of ShutdownBehavior.
