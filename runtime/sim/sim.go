@@ -7,6 +7,10 @@
 // services ask the Sim what time it is and schedule their future work on it.
 // Events that fall on the same instant fire in the order they were scheduled,
 // so a run is a pure function of the script and the seed.
+//
+// The one exception is real-time mode (realtime.go, FollowWallClock), for
+// runs whose tasks are real containers: there the clock follows the wall
+// clock, and other goroutines reach the simulation only through Inject.
 package sim
 
 import (
@@ -41,6 +45,7 @@ type Sim struct {
 	seed     uint64
 	timeline []Event
 	fired    uint64
+	rt       realTime // real-time mode (realtime.go)
 }
 
 // New returns a Sim configured by cfg.
@@ -160,9 +165,15 @@ const checkEvery = 1024
 // Advance runs the simulation for d: every event due up to now+d fires in
 // order, then the clock rests at now+d. It stops early, with the context's
 // error, when ctx is done; the clock then rests at the last event fired.
+// In real-time mode (realtime.go) it first catches up with the wall clock,
+// then waits d for real.
 func (s *Sim) Advance(ctx context.Context, d time.Duration) error {
 	if d < 0 {
 		return fmt.Errorf("cannot advance by a negative duration (%s)", d)
+	}
+	if s.rt.on {
+		_, err := s.runReal(ctx, max(s.now, s.wallVirtual())+int64(d), nil)
+		return err
 	}
 	return s.advanceTo(ctx, s.now+int64(d))
 }
@@ -186,10 +197,20 @@ func (s *Sim) advanceTo(ctx context.Context, target int64) error {
 // RunUntil advances event by event until cond reports true, and reports
 // whether it did before timeout of virtual time passed. cond is checked
 // first, then after every event. When it never holds, the clock rests at
-// now+timeout.
+// now+timeout. In real-time mode the timeout is wall-clock time.
 func (s *Sim) RunUntil(ctx context.Context, timeout time.Duration, cond func() (bool, error)) (bool, error) {
 	if timeout < 0 {
 		return false, fmt.Errorf("cannot run for a negative duration (%s)", timeout)
+	}
+	if s.rt.on {
+		if ok, err := cond(); ok || err != nil {
+			return ok, err
+		}
+		ok, err := s.runReal(ctx, max(s.now, s.wallVirtual())+int64(timeout), cond)
+		if err != nil || ok {
+			return ok, err
+		}
+		return cond()
 	}
 	deadline := s.now + int64(timeout)
 	for n := 0; ; n++ {
