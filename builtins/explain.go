@@ -69,7 +69,7 @@ func (in *Interp) explainTarget(x starlark.Value) (explainTarget, error) {
 	case *starlark.Dict:
 		for _, k := range []struct{ key, kind string }{
 			{"taskArn", "task"}, {"serviceArn", "service"},
-			{"AutoScalingGroupName", "group"}, {"AlarmName", "alarm"},
+			{"AutoScalingGroupName", "group"}, {"AlarmName", "alarm"}, {"capacityProviderArn", "provider"},
 		} {
 			if val, found, _ := v.Get(starlark.String(k.key)); found {
 				if s, ok := val.(starlark.String); ok {
@@ -97,6 +97,8 @@ func (in *Interp) resolveName(s string) (explainTarget, error) {
 		return explainTarget{"group", s[strings.Index(s, ":autoScalingGroupName/")+len(":autoScalingGroupName/"):]}, nil
 	case strings.HasPrefix(s, "arn:") && strings.Contains(s, ":alarm:"):
 		return explainTarget{"alarm", s[strings.Index(s, ":alarm:")+len(":alarm:"):]}, nil
+	case strings.HasPrefix(s, "arn:") && strings.Contains(s, ":capacity-provider/"):
+		return explainTarget{"provider", s[strings.LastIndex(s, "/")+1:]}, nil
 	case s == "":
 		return explainTarget{}, fmt.Errorf("got an empty name")
 	}
@@ -119,6 +121,10 @@ func (in *Interp) resolveName(s string) (explainTarget, error) {
 	if a, ok := in.cloud.CloudWatch.Alarm(s); ok {
 		found = append(found, explainTarget{"alarm", s})
 		refs = append(refs, "the alarm "+a.ARN)
+	}
+	if _, ok := in.cloud.ECS.ExplainProvider(s); ok {
+		found = append(found, explainTarget{"provider", s})
+		refs = append(refs, "the capacity provider "+s)
 	}
 	switch len(found) {
 	case 0:
@@ -146,6 +152,12 @@ func (in *Interp) explainText(t explainTarget) (string, error) {
 		return strings.Join(squeezeRepeats(strings.Split(in.cloud.AutoScaling.Explain(t.ref), "\n")), "\n"), nil
 	case "alarm":
 		return in.explainAlarm(t.ref)
+	case "provider":
+		text, ok := in.cloud.ECS.ExplainProvider(t.ref)
+		if !ok {
+			return "", fmt.Errorf("no Auto Scaling group capacity provider named %q", t.ref)
+		}
+		return text, nil
 	}
 	return "", fmt.Errorf("cannot explain a %s", t.kind)
 }

@@ -54,7 +54,9 @@ var docs = map[string]doc{
 			"    running, deployments, the scaling policies and each decision with its alarm,\n" +
 			"    datapoints and formula, and the newest service events;\n" +
 			"  an Auto Scaling group (name, ARN): its capacity and the numbers behind each change;\n" +
-			"  an alarm (name, ARN): its rule, state, reason, datapoints and state changes.\n" +
+			"  an alarm (name, ARN): its rule, state, reason, datapoints and state changes;\n" +
+			"  a capacity provider (name, ARN, dict with capacityProviderArn): its managed scaling\n" +
+			"    settings and each CapacityProviderReservation decision with its M and N.\n" +
 			"A name that matches nothing, or two kinds of resource, is an error. With no argument:\n" +
 			"the last placement that left tasks unplaced."},
 	"sim.plot": {"sim.plot(metrics, file=None, title=None, since=None, until=None, period=\"1m\")",

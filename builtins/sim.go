@@ -21,21 +21,22 @@ func (in *Interp) simModule() *starlarkstruct.Module {
 	}
 	argList := starlark.NewList(args)
 	argList.Freeze()
-	return &starlarkstruct.Module{
-		Name: "sim",
-		Members: starlark.StringDict{
-			"now":       starlark.NewBuiltin("sim.now", in.simNow),
-			"advance":   starlark.NewBuiltin("sim.advance", in.simAdvance),
-			"run_until": starlark.NewBuiltin("sim.run_until", in.simRunUntil),
-			"events":    starlark.NewBuiltin("sim.events", in.simEvents),
-			"timeline":  starlark.NewBuiltin("sim.timeline", in.simTimeline),
-			"explain":   starlark.NewBuiltin("sim.explain", in.simExplain),
-			"set_load":  starlark.NewBuiltin("sim.set_load", in.simSetLoad),
-			"plot":      starlark.NewBuiltin("sim.plot", in.simPlot),
-			"seed":      starlark.MakeUint64(in.cloud.Sim.Seed()),
-			"args":      argList,
-		},
+	members := starlark.StringDict{
+		"now":       starlark.NewBuiltin("sim.now", in.simNow),
+		"advance":   starlark.NewBuiltin("sim.advance", in.simAdvance),
+		"run_until": starlark.NewBuiltin("sim.run_until", in.simRunUntil),
+		"events":    starlark.NewBuiltin("sim.events", in.simEvents),
+		"timeline":  starlark.NewBuiltin("sim.timeline", in.simTimeline),
+		"explain":   starlark.NewBuiltin("sim.explain", in.simExplain),
+		"set_load":  starlark.NewBuiltin("sim.set_load", in.simSetLoad),
+		"plot":      starlark.NewBuiltin("sim.plot", in.simPlot),
+		"seed":      starlark.MakeUint64(in.cloud.Sim.Seed()),
+		"args":      argList,
 	}
+	for name, fn := range in.capacityMembers() {
+		members[name] = fn
+	}
+	return &starlarkstruct.Module{Name: "sim", Members: members}
 }
 
 // timestamp formats t as API timestamps are formatted, so sim.now() compares
