@@ -128,7 +128,7 @@ func (e *ECS) tryRegister(inst ec2.InstanceInfo) string {
 		// The agent creates the default cluster if it may [DG:security-iam-awsmanpol].
 		arn := e.arn("cluster/" + defaultClusterName)
 		if d := e.iam.Evaluate(role, "ecs:CreateCluster", arn); !d.Allowed {
-			return e.iam.AccessDeniedMessage(role, "ecs:CreateCluster", arn)
+			return e.iam.AccessDeniedMessage(e.sessionARN(role, inst.ID), "ecs:CreateCluster", arn)
 		}
 		name := defaultClusterName
 		if _, err := e.CreateCluster(&CreateClusterRequest{ClusterName: &name}); err != nil {
@@ -137,7 +137,7 @@ func (e *ECS) tryRegister(inst ec2.InstanceInfo) string {
 		c = e.clusters[cfg.cluster]
 	}
 	if d := e.iam.Evaluate(role, "ecs:RegisterContainerInstance", c.arn); !d.Allowed {
-		return e.iam.AccessDeniedMessage(role, "ecs:RegisterContainerInstance", c.arn)
+		return e.iam.AccessDeniedMessage(e.sessionARN(role, inst.ID), "ecs:RegisterContainerInstance", c.arn)
 	}
 	e.registerContainerInstance(inst, c, cfg)
 	return ""

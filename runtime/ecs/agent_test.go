@@ -118,7 +118,8 @@ func TestInstancesThatNeverJoin(t *testing.T) {
 	if !strings.Contains(problems[noProfile], "no IAM instance profile") {
 		t.Errorf("instance without a profile: %q", problems[noProfile])
 	}
-	if !strings.Contains(problems[denied], "is not authorized to perform: ecs:RegisterContainerInstance") {
+	// The instance role's session is named after the instance.
+	if !strings.Contains(problems[denied], ":assumed-role/noPolicy/"+denied+" is not authorized to perform: ecs:RegisterContainerInstance") {
 		t.Errorf("instance whose role lacks the policy: %q", problems[denied])
 	}
 	// Fixing the role lets the waiting agent in, as in AWS.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/ecsbox/ecsbox/runtime/iam"
 )
 
 // The awslogs log driver [DG:using_awslogs], reference 12: a container
@@ -62,14 +64,15 @@ func (e *ECS) setupLogs(t *task) string {
 	return ""
 }
 
-// logPrincipal is the role whose credentials the log driver uses.
+// logPrincipal is the session whose credentials the log driver uses: the
+// execution role's on Fargate, the instance role's on EC2.
 func (e *ECS) logPrincipal(t *task) string {
 	if t.launchType == launchFargate || t.instance == nil {
-		return e.executionRole(t)
+		return e.sessionARN(e.executionRole(t), t.id)
 	}
 	if inst, ok := e.ec2.Instance(t.instance.ec2ID); ok {
 		if role, ok := e.iam.InstanceProfileRole(inst.IamInstanceProfile); ok {
-			return role
+			return e.sessionARN(role, inst.ID)
 		}
 	}
 	return ""
@@ -130,4 +133,20 @@ func (e *ECS) stressLines(t *task, c *container, p stressProcess, vm int, timeou
 			e.logLine(c, "stress: info: [%d] successful run completed in %ds", 100+len(c.stress), int(timeout/time.Second))
 		})
 	}
+}
+
+// sessionARN is the assumed-role ARN of a session of role (a name or an
+// ARN) named session, as AWS names the caller in AccessDenied messages:
+// ECS names task role and execution role sessions after the task ID, and
+// an instance profile's session is the instance ID
+// [IAM-UG:reference_identifiers]. An empty or unknown role is returned as
+// it is.
+func (e *ECS) sessionARN(role, session string) string {
+	if role == "" || e.iam == nil {
+		return role
+	}
+	if arn, ok := e.iam.RoleARN(role); ok {
+		return iam.AssumedRoleARN(arn, session)
+	}
+	return role
 }

@@ -65,7 +65,9 @@ func TestAwslogsWithoutItsGroup(t *testing.T) {
 	// awslogs-create-group needs logs:CreateLogGroup, which the managed
 	// execution policy lacks.
 	task = w.runLogged(true)
-	if aws.ToString(task.StopCode) != "TaskFailedToStart" || !strings.Contains(aws.ToString(task.StoppedReason), "is not authorized to perform: logs:CreateLogGroup") {
+	// The execution role's session is named after the task.
+	taskID := aws.ToString(task.TaskArn)[strings.LastIndexByte(aws.ToString(task.TaskArn), '/')+1:]
+	if aws.ToString(task.StopCode) != "TaskFailedToStart" || !strings.Contains(aws.ToString(task.StoppedReason), "/"+taskID+" is not authorized to perform: logs:CreateLogGroup") {
 		t.Errorf("create-group without permission: %s %q", aws.ToString(task.StopCode), aws.ToString(task.StoppedReason))
 	}
 	w.ok(w.iam.PutRolePolicy(&iam.PutRolePolicyRequest{RoleName: aws.String("ecsTaskExecutionRole"), PolicyName: aws.String("groups"),

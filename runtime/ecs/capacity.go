@@ -331,7 +331,8 @@ func (e *ECS) describeProvider(cp *capacityProvider, withTags bool) CapacityProv
 		Tags:                []Tag{},
 	}
 	if cp.fargate {
-		out.Type = aws.String("FARGATE")
+		// CapacityProviderType has FARGATE and FARGATE_SPOT [API:CapacityProvider].
+		out.Type = aws.String(cp.name)
 		return out
 	}
 	out.Type = aws.String("EC2_AUTOSCALING")

@@ -45,23 +45,14 @@ func (e *ECS) trackInstanceRun(id, instanceType, state string) {
 func (e *ECS) Cost() Cost {
 	now := e.sim.Now()
 	out := Cost{ByProvider: map[string]float64{"FARGATE": 0, "FARGATE_SPOT": 0, "EC2": 0}, AsOf: pricing.AsOf}
+	for k, v := range e.forgottenCost {
+		out.ByProvider[k] += v
+	}
 	for _, name := range e.clusterNames() {
 		for _, t := range e.clusters[name].tasks {
-			if t.launchType != launchFargate || t.pullStartedAt == nil {
-				continue
+			if key, price, ok := e.taskCost(t); ok {
+				out.ByProvider[key] += price
 			}
-			end := now
-			if t.stoppedAt != nil {
-				end = *t.stoppedAt
-			}
-			spot := t.provider != nil && t.provider.spot
-			arm := t.def.RuntimePlatform != nil && deref(t.def.RuntimePlatform.CpuArchitecture) == CPUArchitectureARM64
-			price := pricing.Fargate(float64(t.reservedCPU)/1024, float64(t.reservedMemory)/1024, end.Sub(*t.pullStartedAt), spot, arm)
-			key := "FARGATE"
-			if spot {
-				key = "FARGATE_SPOT"
-			}
-			out.ByProvider[key] += price
 		}
 	}
 	unpriced := map[string]bool{}
@@ -84,4 +75,36 @@ func (e *ECS) Cost() Cost {
 	}
 	sort.Strings(out.Unpriced)
 	return out
+}
+
+// taskCost is what a Fargate task has cost so far, under the provider key
+// FARGATE or FARGATE_SPOT. Fargate bills from the image pull until the
+// task stops [Fargate pricing: "from the time you start to download your
+// container image until the Amazon ECS Task terminates"].
+func (e *ECS) taskCost(t *task) (key string, price float64, ok bool) {
+	if t.launchType != launchFargate || t.pullStartedAt == nil {
+		return "", 0, false
+	}
+	end := e.sim.Now()
+	if t.stoppedAt != nil {
+		end = *t.stoppedAt
+	}
+	spot := t.provider != nil && t.provider.spot
+	arm := t.def.RuntimePlatform != nil && deref(t.def.RuntimePlatform.CpuArchitecture) == CPUArchitectureARM64
+	key = "FARGATE"
+	if spot {
+		key = "FARGATE_SPOT"
+	}
+	return key, pricing.Fargate(float64(t.reservedCPU)/1024, float64(t.reservedMemory)/1024, end.Sub(*t.pullStartedAt), spot, arm), true
+}
+
+// bankCost keeps what a task cost when DescribeTasks forgets it, so that
+// Cost still counts it.
+func (e *ECS) bankCost(t *task) {
+	if key, price, ok := e.taskCost(t); ok {
+		if e.forgottenCost == nil {
+			e.forgottenCost = map[string]float64{}
+		}
+		e.forgottenCost[key] += price
+	}
 }

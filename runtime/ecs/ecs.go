@@ -24,6 +24,7 @@ package ecs
 import (
 	"github.com/ecsbox/ecsbox/runtime/autoscaling"
 	"github.com/ecsbox/ecsbox/runtime/aws"
+	"github.com/ecsbox/ecsbox/runtime/containers"
 	"github.com/ecsbox/ecsbox/runtime/ec2"
 	"github.com/ecsbox/ecsbox/runtime/ecr"
 	"github.com/ecsbox/ecsbox/runtime/ecs/placement"
@@ -73,6 +74,9 @@ type ECS struct {
 	casRunning bool
 	// runs are the EC2 instances' running intervals, for Cost.
 	runs []*instanceRun
+	// forgottenCost is what tasks cost that DescribeTasks has forgotten,
+	// by provider key.
+	forgottenCost map[string]float64
 
 	// tasks holds every task by ID until an hour after it stops.
 	tasks   map[string]*task
@@ -90,6 +94,9 @@ type ECS struct {
 	sampling bool
 	logs     *logs.Logs
 	ecr      *ecr.ECR
+	// driver runs tasks as real containers (docker mode, driver.go); nil
+	// in simulation.
+	driver containers.Driver
 }
 
 // New returns the ECS service of an account with no clusters and no task

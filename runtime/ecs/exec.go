@@ -78,7 +78,11 @@ func (e *ECS) ExecuteCommand(in *ExecuteCommandRequest) (*ExecuteCommandResponse
 		return nil, awsErr("TargetNotConnectedException", "The execute command failed due to an internal error. Try again later.")
 	}
 	command := deref(in.Command)
-	e.runInContainer(t, ctr, command)
+	if t.real != nil {
+		e.execReal(t, ctr, command) // driver.go
+	} else {
+		e.runInContainer(t, ctr, command)
+	}
 	session := e.sim.UUID()
 	return &ExecuteCommandResponse{
 		ClusterArn:    aws.String(c.arn),
@@ -108,7 +112,7 @@ func (e *ECS) execDenied(t *task) string {
 	}
 	for _, action := range execActions {
 		if d := e.iam.Evaluate(role, action, "*"); !d.Allowed {
-			return e.iam.AccessDeniedMessage(role, action, "*")
+			return e.iam.AccessDeniedMessage(e.sessionARN(role, t.id), action, "*")
 		}
 	}
 	return ""

@@ -41,7 +41,7 @@ func (e *ECS) pullImages(t *task) (time.Duration, string) {
 			continue
 		}
 		ecrImages++
-		principal := e.executionRole(t)
+		principal := e.sessionARN(e.executionRole(t), t.id)
 		if principal == "" && t.instance != nil {
 			principal = e.logPrincipal(t) // the instance role
 		}

@@ -379,6 +379,7 @@ func (e *ECS) addTask(t *task) {
 // forgetTask drops a task stopped an hour ago: DescribeTasks then reports
 // it MISSING, as AWS does once a stopped task is gone.
 func (e *ECS) forgetTask(t *task) {
+	e.bankCost(t)
 	delete(e.tasks, t.id)
 	c := t.cluster
 	for i, other := range c.tasks {

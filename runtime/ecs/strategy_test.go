@@ -125,3 +125,35 @@ func TestFargateBaseAndWeight(t *testing.T) {
 		t.Errorf("cost %+v", cost)
 	}
 }
+
+// A stopped task still costs what it cost after DescribeTasks forgets it.
+func TestCostKeepsForgottenTasks(t *testing.T) {
+	w := newWorld(t)
+	w.ok(w.ecs.CreateCluster(&CreateClusterRequest{ClusterName: aws.String("demo"), CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"}}))
+	w.register(fargateRequest("web", "256", "512"))
+	nc := &NetworkConfiguration{AwsvpcConfiguration: &AwsVpcConfiguration{Subnets: []string{w.ec2.DefaultSubnets()[0].ID}}}
+	out := w.runTask(&RunTaskRequest{Cluster: aws.String("demo"), TaskDefinition: aws.String("web"), NetworkConfiguration: nc,
+		CapacityProviderStrategy: []CapacityProviderStrategyItem{item("FARGATE_SPOT", 0, 1)}})
+	w.advance(time.Hour)
+	w.ok(w.ecs.StopTask(&StopTaskRequest{Cluster: aws.String("demo"), Task: out.Tasks[0].TaskArn}))
+	w.advance(time.Minute)
+	atStop := w.ecs.Cost().ByProvider["FARGATE_SPOT"]
+	w.advance(2 * time.Hour)
+	if d, _ := w.ecs.DescribeTasks(&DescribeTasksRequest{Cluster: aws.String("demo"), Tasks: []string{aws.ToString(out.Tasks[0].TaskArn)}}); len(d.Tasks) != 0 {
+		t.Fatalf("the task is still described after 2 hours")
+	}
+	if later := w.ecs.Cost().ByProvider["FARGATE_SPOT"]; atStop <= 0 || later != atStop {
+		t.Errorf("FARGATE_SPOT cost %v at the stop, %v once the task is forgotten", atStop, later)
+	}
+}
+
+func TestFargateProviderTypes(t *testing.T) {
+	w := newWorld(t)
+	got, err := w.ecs.DescribeCapacityProviders(&DescribeCapacityProvidersRequest{CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"}})
+	w.ok(got, err)
+	for _, cp := range got.CapacityProviders {
+		if aws.ToString(cp.Type) != aws.ToString(cp.Name) {
+			t.Errorf("%s has type %s", aws.ToString(cp.Name), aws.ToString(cp.Type))
+		}
+	}
+}
