@@ -248,25 +248,35 @@ func (r *refresh) finish(a *AutoScaling, status, reason string) {
 	a.explain(r.g.name, fmt.Sprintf("instance refresh %s: %s %s", r.id, status, reason))
 }
 
-// progress returns the percentage complete and the instances left.
-func (r *refresh) progress() (int, int) {
-	if r.status == InstanceRefreshStatusSuccessful {
+// progress returns the percentage complete and the instances left. An
+// instance counts as updated when its replacement is InService and past
+// the warm-up: "When the instance's health status changes to healthy and
+// the specified warm-up time passes, the instance is considered updated
+// and is added to the percentage complete" [ASG-API:InstanceRefresh].
+func (r *refresh) progress(now time.Time) (int, int) {
+	if r.status == InstanceRefreshStatusSuccessful || r.total == 0 {
 		return 100, 0
 	}
-	left := 0
-	for _, id := range r.old {
-		if m := r.g.member(id); m != nil && m.counts() {
-			left++
+	if !r.end.IsZero() {
+		now = r.end // a cancelled or failed refresh keeps its last progress
+	}
+	warm := time.Duration(*r.prefs.InstanceWarmup) * time.Second
+	updated := 0
+	for _, m := range r.g.active() {
+		if slices.Contains(r.old, m.id) || m.state != LifecycleStateInService {
+			continue
 		}
+		if m.inService.Before(r.start) || now.Sub(m.inService) < warm {
+			continue // there before the refresh, or still warming up
+		}
+		updated++
 	}
-	if r.total == 0 {
-		return 100, 0
-	}
-	return (r.total - left) * 100 / r.total, left
+	updated = min(updated, r.total)
+	return updated * 100 / r.total, r.total - updated
 }
 
-func (r *refresh) shape() InstanceRefresh {
-	pct, left := r.progress()
+func (r *refresh) shape(now time.Time) InstanceRefresh {
+	pct, left := r.progress(now)
 	prefs := r.prefs
 	out := InstanceRefresh{
 		InstanceRefreshId:    aws.String(r.id),
@@ -318,7 +328,7 @@ func (a *AutoScaling) DescribeInstanceRefreshes(in *DescribeInstanceRefreshesTyp
 	}
 	out := &DescribeInstanceRefreshesAnswer{InstanceRefreshes: []InstanceRefresh{}, NextToken: next}
 	for _, k := range page {
-		out.InstanceRefreshes = append(out.InstanceRefreshes, byKey[k].shape())
+		out.InstanceRefreshes = append(out.InstanceRefreshes, byKey[k].shape(a.now()))
 	}
 	return out, nil
 }

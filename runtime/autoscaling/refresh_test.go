@@ -47,14 +47,21 @@ func TestInstanceRefreshChangesInstanceType(t *testing.T) {
 		t.Fatalf("just started: %+v", r)
 	}
 	// Batches of 2 (4 healthy − ceil(4 × 50 %) = 2): after the first batch
-	// is replaced and warming, the refresh waits.
+	// is replaced and warming, the refresh waits; nothing counts as updated
+	// before its replacement has warmed up.
 	fx.advance(time.Minute)
 	r := describe()
-	if aws.ToString(r.Status) != "InProgress" || aws.ToInt(r.PercentageComplete) != 50 || aws.ToInt(r.InstancesToUpdate) != 2 {
+	if aws.ToString(r.Status) != "InProgress" || aws.ToInt(r.PercentageComplete) != 0 || aws.ToInt(r.InstancesToUpdate) != 4 {
 		t.Fatalf("first batch: %s %d%% %d left (%s)", aws.ToString(r.Status), aws.ToInt(r.PercentageComplete), aws.ToInt(r.InstancesToUpdate), aws.ToString(r.StatusReason))
 	}
 	if reason := aws.ToString(r.StatusReason); len(reason) < 60 || reason[:58] != "Waiting for instances to warm up before continuing. For ex" {
 		t.Errorf("reason %q", reason)
+	}
+	// Once the first replacements are warm, half is done.
+	warm := time.Duration(aws.ToInt(r.Preferences.InstanceWarmup)) * time.Second
+	fx.advance(warm)
+	if r := describe(); aws.ToInt(r.PercentageComplete) != 50 || aws.ToInt(r.InstancesToUpdate) != 2 {
+		t.Fatalf("first batch warm: %s %d%% %d left", aws.ToString(r.Status), aws.ToInt(r.PercentageComplete), aws.ToInt(r.InstancesToUpdate))
 	}
 	fx.advance(10 * time.Minute)
 	r = describe()
