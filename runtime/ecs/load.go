@@ -38,6 +38,9 @@ type usage struct {
 
 // demand is what the task's processes want, before CPU limits.
 func (e *ECS) demand(t *task) usage {
+	if t.real != nil {
+		return t.real.measured() // real containers: their stats (driver.go)
+	}
 	u := usage{
 		cpu:    max(1, baselineCPUShare*float64(t.reservedCPU)),
 		memory: baselineMemoryShare * float64(t.reservedMemory),

@@ -84,6 +84,8 @@ type task struct {
 	placeReq placement.Request
 	// use is what the task used at the last measurement (load.go).
 	use usage
+	// real is set when the task's containers are real (driver.go).
+	real *realTask
 	// everRunning: the task reached RUNNING (the throttle and the circuit
 	// breaker count the tasks that never did).
 	everRunning bool

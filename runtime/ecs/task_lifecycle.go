@@ -78,7 +78,7 @@ func (e *ECS) provisioned(t *task) {
 	}
 	if provision > 0 {
 		e.setStatus(t, taskProvisioning)
-		e.after(t, provision, "task provisioned", func() {
+		e.after(t, e.modelDelay(provision), "task provisioned", func() {
 			if t.eni != nil {
 				host := ""
 				if t.instance != nil {
@@ -102,7 +102,11 @@ func (e *ECS) pending(t *task) {
 	t.pullStartedAt = e.nowPtr()
 	pull, problem := e.pullImages(t)
 	if problem != "" {
-		e.after(t, ecrPullBase, "image pull failed", func() { e.failToStart(t, problem) })
+		e.after(t, e.modelDelay(ecrPullBase), "image pull failed", func() { e.failToStart(t, problem) })
+		return
+	}
+	if e.driver != nil {
+		e.startReal(t) // driver.go
 		return
 	}
 	e.after(t, pull, "images pulled", func() {
@@ -209,12 +213,18 @@ func (e *ECS) stopTask(t *task, code, reason string) {
 			c.lastStatus = taskStopped
 			continue
 		}
+		if t.real != nil {
+			continue // the driver stops it, below
+		}
 		w := parseWorkload(c.command)
 		if w.ignoresSIGTERM {
 			e.after(t, c.stopTimeout, "SIGKILL", func() { e.containerExited(t, c, sigkillExitCode) })
 		} else {
 			e.after(t, gracefulExit, "exited on SIGTERM", func() { e.containerExited(t, c, 0) })
 		}
+	}
+	if t.real != nil {
+		e.driver.StopTask(t.id)
 	}
 	e.maybeStopped(t)
 }
@@ -232,7 +242,7 @@ func (e *ECS) maybeStopped(t *task) {
 	t.executionStoppedAt = e.nowPtr()
 	if t.eni != nil {
 		e.setStatus(t, taskDeprovisioning)
-		e.sim.After(eniDetachTime, "ENI detached", func() { e.finishStop(t) })
+		e.sim.After(e.modelDelay(eniDetachTime), "ENI detached", func() { e.finishStop(t) })
 		return
 	}
 	e.finishStop(t)
@@ -247,6 +257,9 @@ func (e *ECS) finishStop(t *task) {
 		t.stopCode = stopSpotInterruption
 	}
 	t.stoppedAt = e.nowPtr()
+	if t.real != nil {
+		e.driver.RemoveTask(t.id)
+	}
 	e.setStatus(t, taskStopped)
 	if ci := t.instance; ci != nil {
 		ci.tasks = without(ci.tasks, t)
