@@ -44,6 +44,7 @@ type Docker struct {
 	networks map[string]*vpcNetwork // by VPC ID
 	shared   []string               // shared volumes this run created
 	images   map[string]imageInfo   // resolved task images, by reference
+	tagged   []string               // names the docker module tagged (docker_engine.go)
 	closed   bool
 }
 
@@ -146,6 +147,7 @@ func (d *Docker) Close() error {
 	defer cancel()
 	_, err := removeLabelled(ctx, d.cli, func(labels map[string]string) bool { return labels[LabelRun] == d.runID })
 	d.wg.Wait()
+	d.untagMirrors(ctx)
 	// A container created by a start still in flight when Close began.
 	if _, err2 := removeLabelled(ctx, d.cli, func(labels map[string]string) bool { return labels[LabelRun] == d.runID }); err == nil {
 		err = err2

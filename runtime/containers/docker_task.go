@@ -281,7 +281,7 @@ func (d *Docker) startContainer(t *dockerTask, c ContainerSpec, netMode containe
 	env := append([]string(nil), c.Env...)
 	env = append(env, workloadEnv(spec, c)...)
 	cfg := &container.Config{
-		Image:      img.ref,
+		Image:      img.id, // by ID: another run may retag the name
 		Cmd:        c.Command,
 		Entrypoint: c.EntryPoint,
 		Env:        env,
