@@ -151,7 +151,7 @@ func init() {
 
 // moduleDocs introduce the non-AWS modules.
 var moduleDocs = map[string]string{
-	"sim":       "The simulation: its virtual clock, timeline, plots and explanations. sim.seed is the run's seed; sim.args the script's arguments.",
+	"sim":       "The simulation: its virtual clock, timeline, plots and explanations. sim.seed is the run's seed; sim.args the script's arguments; sim.docker is True in docker mode (real containers, wall-clock time).",
 	"threshold": "threshold(name, cond) evaluates a pass/fail criterion of the run; threshold.define(*names) declares them.",
 	"assert":    "Assertions for scripts and tests.",
 	"json":      "go.starlark.net's json module: encode, decode, indent, encode_indent. encode sorts dict keys.",

@@ -85,6 +85,11 @@ type Config struct {
 	// OutDir is where the script may write files (sim.plot's): `ecsbox run
 	// --out DIR`. Empty: the script writes nothing.
 	OutDir string
+	// Docker, when set, is docker mode (docker_mode.go): ECS tasks run as
+	// real containers on it, the clock follows the wall clock, the docker
+	// module tags its images on it, and sim.docker is True. The caller
+	// closes it.
+	Docker *containers.Docker
 }
 
 // Interp is one interpreter over one simulated account. It is not safe for
@@ -130,6 +135,7 @@ func New(cfg Config) (*Interp, error) {
 		ctx:     context.Background(),
 	}
 	in.docker = in.newDockerEngine()
+	in.enableDockerMode() // docker_mode.go; nothing without cfg.Docker
 	in.startCountRecorder()
 	in.predeclared = in.makePredeclared()
 	// REPL statements see the predeclared names as globals (as in

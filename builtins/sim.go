@@ -31,6 +31,7 @@ func (in *Interp) simModule() *starlarkstruct.Module {
 		"set_load":  starlark.NewBuiltin("sim.set_load", in.simSetLoad),
 		"plot":      starlark.NewBuiltin("sim.plot", in.simPlot),
 		"seed":      starlark.MakeUint64(in.cloud.Sim.Seed()),
+		"docker":    starlark.Bool(in.cfg.Docker != nil), // docker mode (docker_mode.go)
 		"args":      argList,
 	}
 	for name, fn := range in.capacityMembers() {
