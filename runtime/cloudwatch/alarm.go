@@ -23,8 +23,10 @@ type alarm struct {
 	// the same state updates it); stateTransitioned the last change of state.
 	stateUpdated, stateTransitioned, configUpdated time.Time
 
-	// dims is the single metric's dimension set.
-	dims []Dim
+	// dims is the single metric's dimension set; series is that metric once
+	// it has data, found once rather than at each evaluation.
+	dims   []Dim
+	series *series
 	// gen counts configurations; a scheduled evaluation of an older
 	// configuration (or of a deleted alarm) does nothing.
 	gen     int
@@ -160,6 +162,7 @@ func (c *CloudWatch) PutMetricAlarm(in *PutMetricAlarmInput) (*struct{}, error) 
 	}
 	a.cfg = clonePutMetricAlarm(in)
 	a.dims = dimsOf(in.Dimensions)
+	a.series = nil
 	a.breach = a.breaches()
 	a.configUpdated = now
 	a.gen++

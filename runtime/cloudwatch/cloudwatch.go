@@ -54,8 +54,11 @@ type CloudWatch struct {
 	sim *sim.Sim
 	id  aws.Identity
 
-	// series holds every metric by its key (see metricKey).
+	// series holds every metric by its key (see metricKey); metrics are
+	// never removed, so alarms may keep a pointer to theirs.
 	series map[string]*series
+	// keyBuf is reused to build keys for lookups (appendMetricKey).
+	keyBuf []byte
 	// alarms holds the metric alarms by name.
 	alarms map[string]*alarm
 	// handlers receive the actions whose ARN starts with their prefix.

@@ -208,7 +208,11 @@ func (c *CloudWatch) points(a *alarm, start, end, period int64) []point {
 		}
 		return out
 	}
-	s := c.lookup(aws.ToString(a.cfg.Namespace), aws.ToString(a.cfg.MetricName), a.dims)
+	s := a.series
+	if s == nil {
+		s = c.lookup(aws.ToString(a.cfg.Namespace), aws.ToString(a.cfg.MetricName), a.dims)
+		a.series = s
+	}
 	unit := -1
 	if u := aws.ToString(a.cfg.Unit); u != "" {
 		unit = int(unitCode(u))

@@ -84,22 +84,27 @@ var standardUnits = []string{
 // metricKey identifies a metric: namespace, name and the dimensions sorted
 // by name.
 func metricKey(namespace, name string, dims []Dim) string {
-	var b strings.Builder
-	b.Grow(len(namespace) + len(name) + 2 + 16*len(dims))
-	b.WriteString(namespace)
-	b.WriteByte(0)
-	b.WriteString(name)
+	return string(appendMetricKey(nil, namespace, name, dims))
+}
+
+// appendMetricKey appends the key of a metric to b. Lookups build the key in
+// a reused buffer and index the map with string(buf), which Go does without
+// allocating: ECS publishes 400 datapoints a minute in a day of 200 services.
+func appendMetricKey(b []byte, namespace, name string, dims []Dim) []byte {
+	b = append(b, namespace...)
+	b = append(b, 0)
+	b = append(b, name...)
 	sorted := dims
 	if !slices.IsSortedFunc(dims, cmpDim) {
 		sorted = slices.SortedFunc(slices.Values(dims), cmpDim)
 	}
 	for _, d := range sorted {
-		b.WriteByte(0)
-		b.WriteString(d.Name)
-		b.WriteByte(1)
-		b.WriteString(d.Value)
+		b = append(b, 0)
+		b = append(b, d.Name...)
+		b = append(b, 1)
+		b = append(b, d.Value...)
 	}
-	return b.String()
+	return b
 }
 
 func cmpDim(a, b Dim) int { return strings.Compare(a.Name, b.Name) }
@@ -122,16 +127,17 @@ func dimensionsOf(in []Dim) []Dimension {
 
 // lookup returns the metric, or nil when nothing was ever published to it.
 func (c *CloudWatch) lookup(namespace, name string, dims []Dim) *series {
-	return c.series[metricKey(namespace, name, dims)]
+	c.keyBuf = appendMetricKey(c.keyBuf[:0], namespace, name, dims)
+	return c.series[string(c.keyBuf)]
 }
 
 func (c *CloudWatch) seriesFor(namespace, name string, dims []Dim) *series {
-	key := metricKey(namespace, name, dims)
-	s := c.series[key]
-	if s == nil {
-		s = &series{key: key, namespace: namespace, name: name, dims: slices.Clone(dims)}
-		c.series[key] = s
+	if s := c.lookup(namespace, name, dims); s != nil {
+		return s
 	}
+	key := string(c.keyBuf)
+	s := &series{key: key, namespace: namespace, name: name, dims: slices.Clone(dims)}
+	c.series[key] = s
 	return s
 }
 
@@ -139,6 +145,11 @@ func (c *CloudWatch) seriesFor(namespace, name string, dims []Dim) *series {
 // for an earlier time is inserted at its place.
 func (s *series) add(x sample) {
 	n := len(s.samples)
+	if n == cap(s.samples) {
+		// Double the storage: append grows large slices by only a quarter,
+		// which copied a metric published every minute some 20 times a day.
+		s.samples = slices.Grow(s.samples, max(n, 64))
+	}
 	if n == 0 || s.samples[n-1].t <= x.t {
 		s.samples = append(s.samples, x)
 		return
