@@ -65,7 +65,7 @@ type CloudWatch struct {
 	handlers []actionHandler
 	// history holds the alarm history items of every alarm, deleted ones
 	// included, oldest first.
-	history []historyItem
+	history historyLog
 	// pointBuf and valueBuf are reused by alarm evaluations, which run one
 	// at a time, so that a day of 400 alarms does not allocate per minute.
 	pointBuf  []point

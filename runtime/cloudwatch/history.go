@@ -1,7 +1,6 @@
 package cloudwatch
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,19 +34,60 @@ const historyRetention = 14 * 24 * time.Hour
 
 func (c *CloudWatch) appendHistory(h historyItem) {
 	h.seq = 1
-	if n := len(c.history); n > 0 {
-		h.seq = c.history[n-1].seq + 1
+	if n := c.history.len(); n > 0 {
+		h.seq = c.history.at(n-1).seq + 1
 	}
-	c.history = append(c.history, h)
+	c.history.append(h)
 	// Drop what is older than two weeks, in batches so that the cost stays
 	// proportional to the items added.
-	if old := h.t.Add(-historyRetention); c.history[0].t.Before(old) && len(c.history)%1024 == 0 {
+	if old := h.t.Add(-historyRetention); c.history.at(0).t.Before(old) && c.history.len()%1024 == 0 {
 		i := 0
-		for i < len(c.history) && c.history[i].t.Before(old) {
+		for i < c.history.len() && c.history.at(i).t.Before(old) {
 			i++
 		}
-		c.history = slices.Delete(c.history, 0, i)
+		c.history.dropOldest(i)
 	}
+}
+
+// historyChunk is the size of historyLog's chunks.
+const historyChunk = 4096
+
+// historyLog holds the history items, oldest first, in chunks of fixed size:
+// Auto Scaling actions repeat every minute, so a day of 400 target tracking
+// alarms adds some 90,000 items, and a single growing slice copied them over
+// and over. Dropping old items frees whole chunks.
+type historyLog struct {
+	chunks [][]historyItem
+	// first is the index in chunks[0] of the oldest item kept; n counts the
+	// items kept.
+	first, n int
+}
+
+func (l *historyLog) len() int { return l.n }
+
+// at returns the i-th oldest item.
+func (l *historyLog) at(i int) *historyItem {
+	i += l.first
+	return &l.chunks[i/historyChunk][i%historyChunk]
+}
+
+func (l *historyLog) append(h historyItem) {
+	if k := len(l.chunks); k == 0 || len(l.chunks[k-1]) == historyChunk {
+		l.chunks = append(l.chunks, make([]historyItem, 0, historyChunk))
+	}
+	last := &l.chunks[len(l.chunks)-1]
+	*last = append(*last, h)
+	l.n++
+}
+
+// dropOldest drops the k oldest items.
+func (l *historyLog) dropOldest(k int) {
+	l.first += k
+	l.n -= k
+	full := l.first / historyChunk
+	clear(l.chunks[:full]) // let the dropped chunks be collected
+	l.chunks = l.chunks[full:]
+	l.first %= historyChunk
 }
 
 func (c *CloudWatch) addHistory(a *alarm, typ, summary, data string) {
@@ -170,13 +210,13 @@ func (c *CloudWatch) DescribeAlarmHistory(in *DescribeAlarmHistoryInput) (*Descr
 		return true
 	}
 	last := 0
-	n := len(c.history)
+	n := c.history.len()
 	for k := range n {
 		i := n - 1 - k
 		if scan == ScanByTimestampAscending {
 			i = k
 		}
-		h := &c.history[i]
+		h := c.history.at(i)
 		if after >= 0 && ((scan == ScanByTimestampDescending && h.seq >= after) || (scan == ScanByTimestampAscending && h.seq <= after)) {
 			continue
 		}
@@ -199,9 +239,9 @@ func (c *CloudWatch) DescribeAlarmHistory(in *DescribeAlarmHistoryInput) (*Descr
 // that name.
 func (c *CloudWatch) AlarmHistory(name string) []AlarmHistoryItem {
 	var out []AlarmHistoryItem
-	for i := range c.history {
-		if c.history[i].name == name {
-			out = append(out, c.history[i].item())
+	for i := range c.history.len() {
+		if h := c.history.at(i); h.name == name {
+			out = append(out, h.item())
 		}
 	}
 	return out
