@@ -1,0 +1,3 @@
+package elbv2
+
+//go:generate go run ../awsmodel/awsgen -service elbv2 -package elbv2 -ops CreateLoadBalancer,DescribeLoadBalancers,DeleteLoadBalancer,CreateTargetGroup,ModifyTargetGroup,ModifyTargetGroupAttributes,DescribeTargetGroupAttributes,DescribeTargetGroups,DeleteTargetGroup,RegisterTargets,DeregisterTargets,DescribeTargetHealth,CreateListener,DescribeListeners,DeleteListener,ModifyListener,CreateRule,DescribeRules,DeleteRule,ModifyRule,SetRulePriorities,AddTags,RemoveTags,DescribeTags,DescribeLoadBalancerAttributes,ModifyLoadBalancerAttributes,SetSecurityGroups -o types_gen.go
