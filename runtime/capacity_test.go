@@ -163,3 +163,67 @@ func TestManagedTerminationProtection(t *testing.T) {
 		t.Errorf("task %s, desired %d: the scale-in should have taken the empty instance", aws.ToString(d.Tasks[0].LastStatus), groupDesired(t, c))
 	}
 }
+
+// TestManagedDraining: when the group terminates an instance that runs a
+// service task, managed draining holds the instance in Terminating:Wait,
+// drains it, and the service task moves to another instance before the
+// instance goes; without managed draining the task dies with its host.
+func TestManagedDraining(t *testing.T) {
+	for _, draining := range []string{"ENABLED", "DISABLED"} {
+		t.Run(draining, func(t *testing.T) {
+			c := casAccount(t, 100, 2, false)
+			if _, err := c.ECS.UpdateCapacityProvider(&ecs.UpdateCapacityProviderRequest{Name: aws.String("pool"),
+				AutoScalingGroupProvider: &ecs.AutoScalingGroupProviderUpdate{ManagedDraining: aws.String(draining)}}); err != nil {
+				t.Fatal(err)
+			}
+			advance(t, c, 3*time.Minute)
+			if _, err := c.ECS.CreateService(&ecs.CreateServiceRequest{Cluster: aws.String("demo"), ServiceName: aws.String("web"), TaskDefinition: aws.String("web"),
+				DesiredCount: aws.Int(2), PlacementStrategy: []ecs.PlacementStrategy{{Type: aws.String("spread"), Field: aws.String("instanceId")}}}); err != nil {
+				t.Fatal(err)
+			}
+			advance(t, c, 2*time.Minute)
+			g, _ := c.AutoScaling.Group("asg")
+			victim := g.Instances[0].ID
+			if _, err := c.AutoScaling.TerminateInstanceInAutoScalingGroup(&autoscaling.TerminateInstanceInAutoScalingGroupType{
+				InstanceId: aws.String(victim), ShouldDecrementDesiredCapacity: aws.Bool(false)}); err != nil {
+				t.Fatal(err)
+			}
+			state := func() string {
+				g, _ := c.AutoScaling.Group("asg")
+				for _, inst := range g.Instances {
+					if inst.ID == victim {
+						return inst.LifecycleState
+					}
+				}
+				return "gone"
+			}
+			held := state()
+			advance(t, c, 10*time.Minute)
+			if got := state(); got != "gone" {
+				t.Fatalf("%s is still %s", victim, got)
+			}
+			stopped, _ := c.ECS.ListTasks(&ecs.ListTasksRequest{Cluster: aws.String("demo"), DesiredStatus: aws.String("STOPPED")})
+			d, _ := c.ECS.DescribeTasks(&ecs.DescribeTasksRequest{Cluster: aws.String("demo"), Tasks: stopped.TaskArns})
+			hostDied := 0
+			for _, task := range d.Tasks {
+				if strings.Contains(aws.ToString(task.StoppedReason), "terminated") {
+					hostDied++
+				}
+			}
+			svc, _ := c.ECS.DescribeServices(&ecs.DescribeServicesRequest{Cluster: aws.String("demo"), Services: []string{"web"}})
+			if running := aws.ToInt(svc.Services[0].RunningCount); running != 2 {
+				t.Errorf("running %d, want 2", running)
+			}
+			switch draining {
+			case "ENABLED":
+				if held != "Terminating:Wait" || hostDied != 0 || len(d.Tasks) != 1 {
+					t.Errorf("managed draining: held %s, %d of %d stopped tasks died with their host", held, hostDied, len(d.Tasks))
+				}
+			case "DISABLED":
+				if held == "Terminating:Wait" || hostDied != 1 {
+					t.Errorf("without managed draining: held %s, %d tasks died with their host", held, hostDied)
+				}
+			}
+		})
+	}
+}

@@ -238,7 +238,9 @@ func (a *AutoScaling) scaleIn(g *group, n int) {
 // terminate takes a member out of service and terminates its instance.
 func (a *AutoScaling) terminate(g *group, m *member, cause string) {
 	a.takeOutOfService(g, m, cause)
-	a.terminateInstance(g, m)
+	if !a.holdForHooks(g, m) {
+		a.terminateInstance(g, m)
+	}
 }
 
 func (a *AutoScaling) takeOutOfService(g *group, m *member, cause string) {

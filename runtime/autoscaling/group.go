@@ -35,6 +35,7 @@ type group struct {
 	suspended         map[string]string // process → reason
 	policies          map[string]*policy
 	refreshes         []*refresh // oldest first
+	hooks             []terminationHook
 	deleting          bool
 
 	members []*member // in launch order

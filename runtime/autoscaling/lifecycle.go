@@ -42,7 +42,7 @@ func (a *AutoScaling) instanceChanged(info ec2.InstanceInfo, from, to string) {
 		}
 		a.record("InstanceInService", g.name, fmt.Sprintf("%s: %s is InService in %s", g.name, m.id, m.az))
 		a.advanceRefresh(g)
-	case to == ec2.StateTerminated && m.state == LifecycleStateTerminating:
+	case to == ec2.StateTerminated && (m.state == LifecycleStateTerminating || m.state == LifecycleStateTerminatingWait || m.state == LifecycleStateTerminatingProceed):
 		a.memberGone(g, m)
 		a.advanceRefresh(g)
 	case m.counts() && (to == ec2.StateShuttingDown || to == ec2.StateTerminated || to == ec2.StateStopping || to == ec2.StateStopped):

@@ -384,6 +384,7 @@ func (e *ECS) PutClusterCapacityProviders(in *PutClusterCapacityProvidersRequest
 		if cp := e.providers[name]; !oneOf(name, in.CapacityProviders) && cp.cluster == c {
 			e.stopManagingScaling(cp)
 			cp.cluster = nil
+			e.manageDraining(cp)
 		}
 	}
 	c.capacityProviders = clone(nonNil(in.CapacityProviders))

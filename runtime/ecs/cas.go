@@ -48,6 +48,7 @@ type casState struct {
 // manageScaling puts (or removes) the ECS-managed target tracking policy
 // on the provider's group, as managed scaling is on or off.
 func (e *ECS) manageScaling(cp *capacityProvider) {
+	e.manageDraining(cp)
 	if !cp.managedScaling() || cp.cluster == nil {
 		e.stopManagingScaling(cp)
 		return
@@ -334,6 +335,7 @@ func (e *ECS) ExplainProvider(name string) (string, bool) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "capacity provider %s (Auto Scaling group %s), managed scaling %s, target capacity %d%%\n",
 		cp.name, cp.asgName, deref(cp.scaling.Status), aws.ToInt(cp.scaling.TargetCapacity))
+	b.WriteString(e.explainDraining(cp) + "\n")
 	if cp.cluster != nil && cp.managedScaling() {
 		fmt.Fprintf(&b, "now: M = %d, N = %d, CapacityProviderReservation = %s (%s)\n", cp.cas.m, cp.cas.n, fmtNum(cp.cas.cpr), cp.cas.estimate)
 	}
