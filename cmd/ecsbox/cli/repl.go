@@ -15,6 +15,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/ecsbox/ecsbox/builtins"
+	"github.com/ecsbox/ecsbox/runtime/containers"
 )
 
 // lineReader yields the REPL's input one physical line at a time. The
@@ -51,7 +52,15 @@ func repl(opts options, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ecsbox: %v\n", err)
 		return 1
 	}
-	in, err := builtins.New(builtins.Config{Cloud: opts.cloud(), Dir: wd, MaxSteps: opts.maxSteps, Stdout: stdout})
+	var docker *containers.Docker
+	if opts.docker {
+		if docker, err = startDocker(context.Background(), opts, stderr); err != nil {
+			fmt.Fprintf(stderr, "ecsbox: %v\n", err)
+			return 1
+		}
+		defer closeDocker(docker, stderr)
+	}
+	in, err := builtins.New(builtins.Config{Cloud: opts.cloud(), Dir: wd, MaxSteps: opts.maxSteps, Stdout: stdout, Docker: docker})
 	if err != nil {
 		fmt.Fprintf(stderr, "ecsbox: %v\n", err)
 		return 1
@@ -78,8 +87,9 @@ func replLoop(in *builtins.Interp, opts options, lock sync.Locker, stdin io.Read
 	}
 
 	failed := false
+	statements := &pushbackReader{lineReader: reader}
 	for {
-		f, err := readStatement(reader)
+		f, err := readStatement(statements)
 		if err == io.EOF {
 			break
 		}
@@ -123,17 +133,17 @@ func replLoop(in *builtins.Interp, opts options, lock sync.Locker, stdin io.Read
 // readStatement parses one statement, reading more lines while it is
 // incomplete. It returns a nil file for an empty line, io.EOF at the end of
 // input, errAborted after Ctrl-C.
-func readStatement(r lineReader) (*syntax.File, error) {
+func readStatement(r *pushbackReader) (*syntax.File, error) {
 	var readErr error
-	first := true
+	var lines []string
 	blank := true
 	readline := func() ([]byte, error) {
-		line, err := r.readLine(!first)
-		first = false
+		line, err := r.readLine(len(lines) > 0)
 		if err != nil {
 			readErr = err
 			return nil, err
 		}
+		lines = append(lines, line)
 		if line != "" {
 			blank = false
 		}
@@ -154,7 +164,34 @@ func readStatement(r lineReader) (*syntax.File, error) {
 	if len(f.Stmts) == 0 {
 		return nil, nil
 	}
+	// A compound statement ends at the first line that is not indented,
+	// which the parser has read by then and would drop: that line starts
+	// the next statement ("for ...:\n  pass\nprint(2)" runs print(2)).
+	_, end := f.Stmts[len(f.Stmts)-1].Span()
+	if int(end.Line) < len(lines) {
+		r.unread(lines[end.Line:])
+	}
 	return f, nil
+}
+
+// pushbackReader is a lineReader that can be handed back lines it gave.
+type pushbackReader struct {
+	lineReader
+	pending []string
+}
+
+func (p *pushbackReader) readLine(continuation bool) (string, error) {
+	if len(p.pending) > 0 {
+		line := p.pending[0]
+		p.pending = p.pending[1:]
+		return line, nil
+	}
+	return p.lineReader.readLine(continuation)
+}
+
+// unread gives lines back, to be read again before any new input.
+func (p *pushbackReader) unread(lines []string) {
+	p.pending = append(append([]string(nil), lines...), p.pending...)
 }
 
 // evalInterruptible runs one statement; Ctrl-C cancels it (a long
