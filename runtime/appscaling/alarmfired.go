@@ -46,7 +46,7 @@ func (a *AppScaling) AlarmFired(policyARN, alarmName, alarmARN, state string, at
 	if p.step != nil && !hasAlarm(p.alarms, alarmName) {
 		p.alarms = append(p.alarms, Alarm{AlarmName: aws.String(alarmName), AlarmARN: aws.String(alarmARN)})
 	}
-	cause := fmt.Sprintf("monitor alarm %s in state ALARM triggered policy %s", alarmName, p.name)
+	cause := p.causeOf(alarmName)
 	desired, running, err := a.capacity(t)
 	if err != nil {
 		a.explain(t.resourceID, fmt.Sprintf("%s: alarm %s fired but the capacity of %s could not be read: %v; no scaling", p.name, alarmName, t.resourceID, err))
@@ -75,35 +75,64 @@ func (a *AppScaling) targetTrackingFired(t *target, p *policy, alarmName string,
 		a.explain(t.resourceID, fmt.Sprintf("%s: alarm %s is not one of the policy's alarms; ignored", p.name, alarmName))
 		return
 	}
-	target := aws.ToFloat64(p.tt.TargetValue)
-	label := metricLabel(p.tt)
-	head := fmt.Sprintf("%s: %s %s > %s for %d minutes → AlarmHigh", p.name, label, fmtNum(metric), fmtNum(target), alarmHighPeriods)
-	if !high {
-		head = fmt.Sprintf("%s: %s %s < %s for %d minutes → AlarmLow", p.name, label, fmtNum(metric), fmtNum(target*alarmLowThresholdRate), alarmLowPeriods)
-	}
 	if math.IsNaN(metric) {
 		// Reference 8.2: insufficient data, no scaling.
 		a.explain(t.resourceID, fmt.Sprintf("%s: alarm %s fired without a datapoint; no scaling", p.name, alarmName))
 		return
 	}
-	w := targetTrackingWant(high, running, t.min, metric, target)
+	w := wantCapacity(high, running, t.min, metric, aws.ToFloat64(p.tt.TargetValue))
 	p.desire = desire{at: now, dir: w.dir, capacity: w.capacity}
 	base := clamp(desired, t.min, t.max)
-	pre := ""
+	line := &ttLine{policy: p.name, label: metricLabel(p.tt), w: w}
 	if base != desired {
 		// Reference 8.2, [DG:service-auto-scaling]: a desired count set
 		// outside [min, max] is first brought to the bound.
-		pre = fmt.Sprintf("desired %d is outside [%d, %d], first clamped to %d; ", desired, t.min, t.max, base)
+		line.pre = fmt.Sprintf("desired %d is outside [%d, %d], first clamped to %d; ", desired, t.min, t.max, base)
 	}
-	line := head + " → " + w.formula + " → " + pre
 	switch {
 	case w.dir == 0:
-		a.noChange(t, desired, base, cause, line+"no change: "+w.reason, reasonFor(alarmDir(high), base, t))
+		a.noChange(t, desired, base, cause, line, reasonFor(alarmDir(high), base, t))
 	case w.dir > 0:
 		a.scaleOutTT(t, p, w, desired, base, cause, line)
 	default:
 		a.scaleInTT(t, p, w, desired, base, cause, line)
 	}
+}
+
+// ttLine is the explanation of one target tracking decision:
+//
+//	cpu: CPUUtilization 82.4 > 50 for 3 minutes → AlarmHigh → desired = ceil(2 × 82.4 / 50) = 4 → want 4; set desired count 2 → 4
+//
+// It keeps the numbers and is worded only when read: an alarm in ALARM
+// invokes its policy every minute, most of these lines are never read, and
+// wording each at once was most of the cost of a day of 200 services.
+type ttLine struct {
+	policy, label string
+	w             ttWant
+	// pre is the clamp of a desired count outside [min, max], or "".
+	pre string
+	// outcome is what was done or why not; "" when w.dir is 0 and there is
+	// nothing else to say: "no change: " and w's reason.
+	outcome string
+}
+
+// then sets the outcome and returns the line.
+func (l *ttLine) then(outcome string) *ttLine {
+	l.outcome = outcome
+	return l
+}
+
+func (l *ttLine) String() string {
+	w := l.w.worded()
+	head := fmt.Sprintf("%s: %s %s > %s for %d minutes → AlarmHigh", l.policy, l.label, fmtNum(w.metric), fmtNum(w.target), alarmHighPeriods)
+	if !w.high {
+		head = fmt.Sprintf("%s: %s %s < %s for %d minutes → AlarmLow", l.policy, l.label, fmtNum(w.metric), fmtNum(w.target*alarmLowThresholdRate), alarmLowPeriods)
+	}
+	outcome := l.outcome
+	if outcome == "" {
+		outcome = "no change: " + w.reason
+	}
+	return head + " → " + w.formula + " → " + l.pre + outcome
 }
 
 // reasonFor names why a wanted capacity changes nothing, in the codes of
@@ -129,20 +158,20 @@ func alarmDir(high bool) int {
 // noChange ends a decision that scales nothing: it still applies the clamp
 // into [min, max] when the desired count was outside, and otherwise leaves a
 // not scaled activity.
-func (a *AppScaling) noChange(t *target, desired, base int, cause, text string, why NotScaledReason) {
+func (a *AppScaling) noChange(t *target, desired, base int, cause string, text fmt.Stringer, why NotScaledReason) {
 	if base != desired {
-		a.explain(t.resourceID, text+fmt.Sprintf("; set desired count %d → %d", desired, base))
+		a.explain(t.resourceID, text.String()+fmt.Sprintf("; set desired count %d → %d", desired, base))
 		a.setDesired(t, desired, base, cause, "")
 		return
 	}
-	a.explain(t.resourceID, text)
+	a.explainLater(t.resourceID, text)
 	a.notScaled(t, cause, why)
 }
 
-func (a *AppScaling) scaleOutTT(t *target, p *policy, w ttWant, desired, base int, cause, line string) {
+func (a *AppScaling) scaleOutTT(t *target, p *policy, w ttWant, desired, base int, cause string, line *ttLine) {
 	now := a.now()
 	if aws.ToBool(t.suspended.DynamicScalingOutSuspended) {
-		a.explain(t.resourceID, line+"no change: dynamic scale-out is suspended on the target")
+		a.explainLater(t.resourceID, line.then("no change: dynamic scale-out is suspended on the target"))
 		return
 	}
 	// Several target tracking policies: scale out if any wants to, to the
@@ -165,19 +194,19 @@ func (a *AppScaling) scaleOutTT(t *target, p *policy, w ttWant, desired, base in
 			// toward the next scale-out (reference 8.2).
 			why = fmt.Sprintf("scale-out cooldown (%s left): the capacity already added (desired %d) covers it", t.lastOut.Add(cd).Sub(now), base)
 		}
-		a.noChange(t, desired, base, cause, line+fmt.Sprintf("want %d%s%s; no change: %s", want, by, clampText, why), reasonFor(+1, base, t))
+		a.noChange(t, desired, base, cause, line.then(fmt.Sprintf("want %d%s%s; no change: %s", want, by, clampText, why)), reasonFor(+1, base, t))
 		return
 	}
 	t.outFrom, t.lastOut = base, now
 	t.lastIn = time.Time{} // a scale-out ends the scale-in cooldown (reference 8.2)
-	a.explain(t.resourceID, line+fmt.Sprintf("want %d%s%s; set desired count %d → %d", want, by, clampText, desired, newCap))
+	a.explainLater(t.resourceID, line.then(fmt.Sprintf("want %d%s%s; set desired count %d → %d", want, by, clampText, desired, newCap)))
 	a.setDesired(t, desired, newCap, cause, "")
 }
 
-func (a *AppScaling) scaleInTT(t *target, p *policy, w ttWant, desired, base int, cause, line string) {
+func (a *AppScaling) scaleInTT(t *target, p *policy, w ttWant, desired, base int, cause string, line *ttLine) {
 	now := a.now()
 	if why := a.scaleInBlocked(t, p); why != "" {
-		a.noChange(t, desired, base, cause, line+"no change: "+why, NotScaledReason{})
+		a.noChange(t, desired, base, cause, line.then("no change: "+why), NotScaledReason{})
 		return
 	}
 	// Scale in only if every scale-in-enabled target tracking policy wants
@@ -188,7 +217,7 @@ func (a *AppScaling) scaleInTT(t *target, p *policy, w ttWant, desired, base int
 			continue
 		}
 		if q.desire.dir >= 0 || now.Sub(q.desire.at) > desireFresh {
-			a.noChange(t, desired, base, cause, line+fmt.Sprintf("no change: policy %s does not want to scale in", q.name), NotScaledReason{})
+			a.noChange(t, desired, base, cause, line.then(fmt.Sprintf("no change: policy %s does not want to scale in", q.name)), NotScaledReason{})
 			return
 		}
 		if q.desire.capacity > want {
@@ -197,11 +226,11 @@ func (a *AppScaling) scaleInTT(t *target, p *policy, w ttWant, desired, base int
 	}
 	newCap := clamp(want, t.min, t.max)
 	if newCap >= base {
-		a.noChange(t, desired, base, cause, line+fmt.Sprintf("want %d%s; no change: the desired count is already %d", want, by, base), reasonFor(-1, base, t))
+		a.noChange(t, desired, base, cause, line.then(fmt.Sprintf("want %d%s; no change: the desired count is already %d", want, by, base)), reasonFor(-1, base, t))
 		return
 	}
 	t.lastIn = now
-	a.explain(t.resourceID, line+fmt.Sprintf("want %d%s; set desired count %d → %d", want, by, desired, newCap))
+	a.explainLater(t.resourceID, line.then(fmt.Sprintf("want %d%s; set desired count %d → %d", want, by, desired, newCap)))
 	a.setDesired(t, desired, newCap, cause, "")
 }
 
@@ -273,7 +302,7 @@ func (a *AppScaling) stepFired(t *target, p *policy, alarmName string, metric fl
 	switch {
 	case newCap > base:
 		if aws.ToBool(t.suspended.DynamicScalingOutSuspended) {
-			a.noChange(t, desired, base, cause, line+"; no change: dynamic scale-out is suspended on the target", NotScaledReason{})
+			a.noChange(t, desired, base, cause, plainText(line+"; no change: dynamic scale-out is suspended on the target"), NotScaledReason{})
 			return
 		}
 		if cd := p.scaleOutCooldown(); !t.lastOut.IsZero() && now.Before(t.lastOut.Add(cd)) && adjType != AdjustmentTypeExactCapacity {
@@ -284,13 +313,13 @@ func (a *AppScaling) stepFired(t *target, p *policy, alarmName string, metric fl
 			line += fmt.Sprintf("; in cooldown (%s left), from the capacity before the last scale-out: %s", t.lastOut.Add(cd).Sub(now), f)
 			newCap = again
 			if clamp(newCap, t.min, t.max) <= base {
-				a.noChange(t, desired, base, cause, line+"; no change: the capacity already added covers it", reasonFor(+1, base, t))
+				a.noChange(t, desired, base, cause, plainText(line+"; no change: the capacity already added covers it"), reasonFor(+1, base, t))
 				return
 			}
 		}
 		final := clamp(newCap, t.min, t.max)
 		if final <= base {
-			a.noChange(t, desired, base, cause, line+"; no change: "+fmt.Sprintf("max %d", t.max), reasonFor(+1, base, t))
+			a.noChange(t, desired, base, cause, plainText(line+"; no change: "+fmt.Sprintf("max %d", t.max)), reasonFor(+1, base, t))
 			return
 		}
 		t.outFrom, t.lastOut, t.lastIn = base, now, time.Time{}
@@ -298,18 +327,18 @@ func (a *AppScaling) stepFired(t *target, p *policy, alarmName string, metric fl
 		a.setDesired(t, desired, final, cause, "")
 	case newCap < base:
 		if why := a.scaleInBlocked(t, p); why != "" {
-			a.noChange(t, desired, base, cause, line+"; no change: "+why, NotScaledReason{})
+			a.noChange(t, desired, base, cause, plainText(line+"; no change: "+why), NotScaledReason{})
 			return
 		}
 		final := clamp(newCap, t.min, t.max)
 		if final >= base {
-			a.noChange(t, desired, base, cause, line+"; no change: "+fmt.Sprintf("min %d", t.min), reasonFor(-1, base, t))
+			a.noChange(t, desired, base, cause, plainText(line+"; no change: "+fmt.Sprintf("min %d", t.min)), reasonFor(-1, base, t))
 			return
 		}
 		t.lastIn = now
 		a.explain(t.resourceID, line+fmt.Sprintf("; set desired count %d → %d", desired, final))
 		a.setDesired(t, desired, final, cause, "")
 	default:
-		a.noChange(t, desired, base, cause, line+"; no change", reasonFor(0, base, t))
+		a.noChange(t, desired, base, cause, plainText(line+"; no change"), reasonFor(0, base, t))
 	}
 }

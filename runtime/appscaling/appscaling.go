@@ -122,7 +122,7 @@ type AppScaling struct {
 	activities []*activity
 	// decisions holds the recent decisions per resource ID, for Explain.
 	// They outlive the target, so a deregistered target can be explained.
-	decisions map[string][]decision
+	decisions map[string]*decisionLog
 }
 
 // New returns an Application Auto Scaling service with no scalable targets.
@@ -140,7 +140,7 @@ func New(cfg Config) *AppScaling {
 		alarms:      cfg.Alarms,
 		targets:     map[string]*target{},
 		policyByARN: map[string]*policy{},
-		decisions:   map[string][]decision{},
+		decisions:   map[string]*decisionLog{},
 	}
 }
 

@@ -9,21 +9,60 @@ import (
 )
 
 // decision is one line of a target's explanation: what came in (alarm,
-// metric, running count), the formula, and what was done or why not.
+// metric, running count), the formula, and what was done or why not. The
+// text of a target tracking decision is a ttLine, worded when read.
 type decision struct {
 	at   time.Time
-	text string
+	text fmt.Stringer
 }
+
+// plainText is the text of a decision worded at once.
+type plainText string
+
+func (s plainText) String() string { return string(s) }
 
 // maxDecisions bounds the explanation kept per resource.
 const maxDecisions = 50
 
-func (a *AppScaling) explain(resourceID, text string) {
-	d := append(a.decisions[resourceID], decision{at: a.now(), text: text})
-	if len(d) > maxDecisions {
-		d = d[len(d)-maxDecisions:]
+// decisionLog holds the last maxDecisions decisions of a resource in a
+// ring: an alarm in ALARM makes a decision every minute, and a ring takes
+// them without reallocating.
+type decisionLog struct {
+	ring    [maxDecisions]decision
+	next, n int
+}
+
+func (l *decisionLog) add(d decision) {
+	l.ring[l.next] = d
+	l.next = (l.next + 1) % maxDecisions
+	l.n = min(l.n+1, maxDecisions)
+}
+
+// all returns the decisions, oldest first.
+func (l *decisionLog) all() []decision {
+	if l == nil {
+		return nil
 	}
-	a.decisions[resourceID] = d
+	first := (l.next - l.n + maxDecisions) % maxDecisions
+	out := make([]decision, 0, l.n)
+	for i := range l.n {
+		out = append(out, l.ring[(first+i)%maxDecisions])
+	}
+	return out
+}
+
+func (a *AppScaling) explain(resourceID, text string) {
+	a.explainLater(resourceID, plainText(text))
+}
+
+// explainLater records a decision whose text is worded when Explain reads it.
+func (a *AppScaling) explainLater(resourceID string, text fmt.Stringer) {
+	l := a.decisions[resourceID]
+	if l == nil {
+		l = new(decisionLog)
+		a.decisions[resourceID] = l
+	}
+	l.add(decision{at: a.now(), text: text})
 }
 
 // Explain returns a readable account of the recent scaling decisions of a
@@ -68,12 +107,12 @@ func (a *AppScaling) Explain(resourceID string) string {
 			fmt.Fprintf(&b, "  scheduled action %s: %s, %s\n", name, s.schedule, next)
 		}
 	}
-	ds := a.decisions[resourceID]
+	ds := a.decisions[resourceID].all()
 	if len(ds) == 0 {
 		b.WriteString("no scaling decisions yet\n")
 	}
 	for _, d := range ds {
-		fmt.Fprintf(&b, "%s  %s\n", d.at.UTC().Format(aws.TimeLayout), d.text)
+		fmt.Fprintf(&b, "%s  %s\n", d.at.UTC().Format(aws.TimeLayout), d.text.String())
 	}
 	return b.String()
 }

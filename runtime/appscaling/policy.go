@@ -24,6 +24,18 @@ type policy struct {
 	// desire is the policy's latest wish, for combining several target
 	// tracking policies on one target.
 	desire desire
+	// cause is the Cause of the activities causeAlarm starts, kept because
+	// an alarm in ALARM invokes the policy every minute (causeOf).
+	cause, causeAlarm string
+}
+
+// causeOf returns the Cause of the activities an alarm of the policy starts:
+// "monitor alarm <alarm> in state ALARM triggered policy <policy>".
+func (p *policy) causeOf(alarmName string) string {
+	if p.cause == "" || p.causeAlarm != alarmName {
+		p.cause, p.causeAlarm = fmt.Sprintf("monitor alarm %s in state ALARM triggered policy %s", alarmName, p.name), alarmName
+	}
+	return p.cause
 }
 
 // desire is what a target tracking policy last asked for.

@@ -19,12 +19,20 @@ const ceilTolerance = 1e-9
 
 func ceilCapacity(x float64) int { return int(math.Ceil(x - ceilTolerance)) }
 
-// ttWant is what one target tracking alarm asks for.
+// ttWant is what one target tracking alarm asks for, with the inputs of its
+// formula.
 type ttWant struct {
 	dir      int // +1 scale out, -1 scale in, 0 nothing to do
 	capacity int
-	formula  string
-	reason   string // why dir is 0
+	// high, running, minCap, metric and target are the inputs; raw is
+	// ceil(running × metric / target).
+	high            bool
+	running, minCap int
+	raw             int
+	metric, target  float64
+	// formula and reason (why dir is 0) are the words; only worded sets them.
+	formula string
+	reason  string
 }
 
 // targetTrackingWant computes what a target tracking policy wants when its
@@ -40,24 +48,49 @@ type ttWant struct {
 //     when it removes at least one task (new ≤ running − 1): scale-in is
 //     "more gradual".
 func targetTrackingWant(high bool, running, minCap int, metric, target float64) ttWant {
-	if high {
-		if running == 0 {
-			return ttWant{dir: +1, capacity: 1, formula: "running = 0 → scale out by the minimum amount: desired = 1"}
+	return wantCapacity(high, running, minCap, metric, target).worded()
+}
+
+// wantCapacity is targetTrackingWant without the words, for decisions that
+// word them only when read (ttLine).
+func wantCapacity(high bool, running, minCap int, metric, target float64) ttWant {
+	w := ttWant{high: high, running: running, minCap: minCap, metric: metric, target: target}
+	switch {
+	case high && running == 0:
+		w.dir, w.capacity = +1, 1
+	case high:
+		w.raw = ceilCapacity(float64(running) * metric / target)
+		w.capacity = w.raw
+		if w.capacity > running {
+			w.dir = +1
 		}
-		c := ceilCapacity(float64(running) * metric / target)
-		f := fmt.Sprintf("desired = ceil(%d × %s / %s) = %d", running, fmtNum(metric), fmtNum(target), c)
-		if c <= running {
-			return ttWant{dir: 0, capacity: c, formula: f, reason: fmt.Sprintf("%d is not more than the %d running", c, running)}
+	default:
+		w.raw = ceilCapacity(float64(running) * metric / target)
+		w.capacity = max(minCap, w.raw)
+		if w.capacity <= running-1 {
+			w.dir = -1
 		}
-		return ttWant{dir: +1, capacity: c, formula: f}
 	}
-	raw := ceilCapacity(float64(running) * metric / target)
-	c := max(minCap, raw)
-	f := fmt.Sprintf("desired = max(min %d, ceil(%d × %s / %s) = %d) = %d", minCap, running, fmtNum(metric), fmtNum(target), raw, c)
-	if c > running-1 {
-		return ttWant{dir: 0, capacity: c, formula: f, reason: fmt.Sprintf("%d would not remove a task from the %d running", c, running)}
+	return w
+}
+
+// worded returns w with its formula and, when dir is 0, the reason.
+func (w ttWant) worded() ttWant {
+	switch {
+	case w.high && w.running == 0:
+		w.formula = "running = 0 → scale out by the minimum amount: desired = 1"
+	case w.high:
+		w.formula = fmt.Sprintf("desired = ceil(%d × %s / %s) = %d", w.running, fmtNum(w.metric), fmtNum(w.target), w.capacity)
+		if w.dir == 0 {
+			w.reason = fmt.Sprintf("%d is not more than the %d running", w.capacity, w.running)
+		}
+	default:
+		w.formula = fmt.Sprintf("desired = max(min %d, ceil(%d × %s / %s) = %d) = %d", w.minCap, w.running, fmtNum(w.metric), fmtNum(w.target), w.raw, w.capacity)
+		if w.dir == 0 {
+			w.reason = fmt.Sprintf("%d would not remove a task from the %d running", w.capacity, w.running)
+		}
 	}
-	return ttWant{dir: -1, capacity: c, formula: f}
+	return w
 }
 
 // pickStep returns the step adjustment whose interval holds diff, the
