@@ -1,0 +1,3 @@
+package servicediscovery
+
+//go:generate go run ../awsmodel/awsgen -service servicediscovery -package servicediscovery -ops CreatePrivateDnsNamespace,CreateHttpNamespace,GetOperation,ListOperations,ListNamespaces,GetNamespace,DeleteNamespace,CreateService,ListServices,GetService,DeleteService,RegisterInstance,DeregisterInstance,GetInstance,DiscoverInstances,ListInstances,GetInstancesHealthStatus,UpdateInstanceCustomHealthStatus -o types_gen.go
