@@ -17,8 +17,10 @@ import (
 	"github.com/ecsbox/ecsbox/runtime/ec2"
 	"github.com/ecsbox/ecsbox/runtime/ecr"
 	"github.com/ecsbox/ecsbox/runtime/ecs"
+	"github.com/ecsbox/ecsbox/runtime/elbv2"
 	"github.com/ecsbox/ecsbox/runtime/iam"
 	"github.com/ecsbox/ecsbox/runtime/logs"
+	"github.com/ecsbox/ecsbox/runtime/servicediscovery"
 	"github.com/ecsbox/ecsbox/runtime/sim"
 	"github.com/ecsbox/ecsbox/runtime/ssm"
 )
@@ -44,6 +46,9 @@ type Cloud struct {
 	AppScaling  *appscaling.AppScaling
 	Logs        *logs.Logs
 	AutoScaling *autoscaling.AutoScaling
+	ELBv2       *elbv2.ELBv2
+	// ServiceDiscovery is AWS Cloud Map.
+	ServiceDiscovery *servicediscovery.ServiceDiscovery
 }
 
 // New returns a new account with nothing in it but what a new AWS account
@@ -73,6 +78,11 @@ func New(cfg Config) *Cloud {
 	c.AutoScaling = autoscaling.New(autoscaling.Config{Sim: s, Identity: id, EC2: c.EC2, Alarms: asgAlarms{alarmsIn{c.CloudWatch}}})
 	c.ECS.SetAutoScaling(c.AutoScaling)
 	c.CloudWatch.OnAction("arn:aws:autoscaling:", c.routeAutoScalingActions)
+	// Load balancers check targets through EC2's security groups and
+	// publish AWS/ApplicationELB metrics; until ECS answers for its tasks
+	// (SetBackends), no target answers.
+	c.ELBv2 = elbv2.New(elbv2.Config{Sim: s, Identity: id, EC2: c.EC2, Metrics: c.CloudWatch})
+	c.ServiceDiscovery = servicediscovery.New(servicediscovery.Config{Sim: s, Identity: id})
 	return c
 }
 
@@ -101,6 +111,10 @@ func (c *Cloud) Service(module string) any {
 		return c.Logs
 	case "autoscaling":
 		return c.AutoScaling
+	case "elbv2":
+		return c.ELBv2
+	case "servicediscovery":
+		return c.ServiceDiscovery
 	}
 	return nil
 }
