@@ -8,4 +8,11 @@ import (
 	"github.com/ecsbox/ecsbox/cmd/ecsbox/cli"
 )
 
-func main() { os.Exit(cli.Main(os.Args[1:])) }
+func main() {
+	// Inside the docker mode's workload image the binary is also sh, sleep,
+	// stress, ... (links to it).
+	if name, ok := cli.WorkloadName(os.Args[0]); ok {
+		os.Exit(cli.Main(append([]string{"workload", name}, os.Args[1:]...)))
+	}
+	os.Exit(cli.Main(os.Args[1:]))
+}

@@ -29,6 +29,8 @@ Usage:
                                      run a script; ARGS reach it as sim.args
   ecsbox serve [flags]               serve the account to the AWS CLI and SDKs (see below)
   ecsbox scenarios                   list the scenario library, with the question each answers
+  ecsbox docker prune [--all]        remove the Docker objects of ecsbox runs that were killed
+                                     (--all: of every run, running ones too)
   ecsbox version                     print the version
   ecsbox help                        print this help
 
@@ -37,6 +39,10 @@ Flags (REPL and run):
   --account ID     AWS account ID (default 123456789012)
   --region NAME    AWS region (default us-east-1)
   --max-steps N    stop a script after N Starlark steps (default 1000000000; per statement in the REPL)
+  --docker         docker mode: tasks run as real containers on the Docker Engine (DOCKER_HOST
+                   or the default socket) and the clock follows the wall clock (see README.md)
+  --allow-host     docker mode: allow privileged containers, host bind mounts, host PID/IPC,
+                   added capabilities and devices
 Flags (run only):
   --timeout D      stop the script after D of real time, e.g. 30s (default: none)
   --out DIR        write the run's outputs under DIR: summary.json, timeline.jsonl,
@@ -62,6 +68,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return serveCommand(args[1:], stdin, stdout, stderr)
 		case "scenarios":
 			return scenariosCommand(args[1:], stdout, stderr)
+		case "docker":
+			return dockerCommand(args[1:], stdout, stderr)
+		case "workload": // hidden: the process of docker mode's containers (workload.go)
+			return workloadCommand(args[1:], stdout, stderr)
 		case "version", "--version":
 			fmt.Fprintf(stdout, "ecsbox %s\n", Version)
 			return 0
@@ -94,6 +104,8 @@ type options struct {
 	timeout  time.Duration
 	out      string
 	args     []string // after --
+	// docker mode (docker.go)
+	docker, allowHost bool
 }
 
 func (o options) cloud() *runtime.Cloud {
@@ -117,6 +129,8 @@ func parseFlags(name string, args []string, run bool) (options, []string, error)
 	fs.StringVar(&o.account, "account", o.account, "")
 	fs.StringVar(&o.region, "region", o.region, "")
 	fs.Uint64Var(&o.maxSteps, "max-steps", 0, "")
+	fs.BoolVar(&o.docker, "docker", false, "")
+	fs.BoolVar(&o.allowHost, "allow-host", false, "")
 	if run {
 		fs.DurationVar(&o.timeout, "timeout", 0, "")
 		fs.StringVar(&o.out, "out", "", "")

@@ -15,6 +15,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/ecsbox/ecsbox/builtins"
+	"github.com/ecsbox/ecsbox/runtime/containers"
 )
 
 // lineReader yields the REPL's input one physical line at a time. The
@@ -51,7 +52,15 @@ func repl(opts options, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ecsbox: %v\n", err)
 		return 1
 	}
-	in, err := builtins.New(builtins.Config{Cloud: opts.cloud(), Dir: wd, MaxSteps: opts.maxSteps, Stdout: stdout})
+	var docker *containers.Docker
+	if opts.docker {
+		if docker, err = startDocker(context.Background(), opts, stderr); err != nil {
+			fmt.Fprintf(stderr, "ecsbox: %v\n", err)
+			return 1
+		}
+		defer closeDocker(docker, stderr)
+	}
+	in, err := builtins.New(builtins.Config{Cloud: opts.cloud(), Dir: wd, MaxSteps: opts.maxSteps, Stdout: stdout, Docker: docker})
 	if err != nil {
 		fmt.Fprintf(stderr, "ecsbox: %v\n", err)
 		return 1

@@ -12,8 +12,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/ecsbox/ecsbox/builtins"
+	"github.com/ecsbox/ecsbox/runtime/containers"
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/cloudwatch"
 )
@@ -32,20 +34,6 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ecsbox: %v\n", err)
 		return 1
 	}
-	in, err := builtins.New(builtins.Config{
-		Cloud:    opts.cloud(),
-		Dir:      filepath.Dir(file),
-		Args:     opts.args,
-		MaxSteps: opts.maxSteps,
-		Stdout:   stdout,
-		OutDir:   opts.out,
-	})
-	if err != nil {
-		fmt.Fprintf(stderr, "ecsbox: %v\n", err)
-		return 1
-	}
-	defer in.Close()
-
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	if opts.timeout > 0 {
@@ -53,14 +41,43 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		ctx, stop = context.WithTimeoutCause(ctx, opts.timeout, fmt.Errorf("the time limit (--timeout %s) was reached", opts.timeout))
 		defer stop()
 	}
+	// Signals are caught until the end, so that docker mode's clean-up
+	// (deferred below) runs after a Ctrl-C, and after a SIGTERM too.
 	interrupts := make(chan os.Signal, 1)
-	signal.Notify(interrupts, os.Interrupt)
+	if opts.docker {
+		signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	} else {
+		signal.Notify(interrupts, os.Interrupt)
+	}
 	defer signal.Stop(interrupts)
 	go func() {
 		if _, ok := <-interrupts; ok {
 			cancel(errors.New("interrupted"))
 		}
 	}()
+
+	var docker *containers.Docker
+	if opts.docker {
+		if docker, err = startDocker(ctx, opts, stderr); err != nil {
+			fmt.Fprintf(stderr, "ecsbox: %v\n", err)
+			return 1
+		}
+		defer closeDocker(docker, stderr)
+	}
+	in, err := builtins.New(builtins.Config{
+		Cloud:    opts.cloud(),
+		Dir:      filepath.Dir(file),
+		Args:     opts.args,
+		MaxSteps: opts.maxSteps,
+		Stdout:   stdout,
+		OutDir:   opts.out,
+		Docker:   docker,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "ecsbox: %v\n", err)
+		return 1
+	}
+	defer in.Close()
 
 	_, runErr := in.ExecFile(ctx, file)
 	status := 0
