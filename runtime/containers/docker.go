@@ -142,15 +142,20 @@ func (d *Docker) Close() error {
 	}
 	d.closed = true
 	d.mu.Unlock()
-	d.cancel()
+	d.cancel() // ends the background work: starts, watchers, removals
+	d.wg.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	_, err := removeLabelled(ctx, d.cli, func(labels map[string]string) bool { return labels[LabelRun] == d.runID })
-	d.wg.Wait()
 	d.untagMirrors(ctx)
-	// A container created by a start still in flight when Close began.
-	if _, err2 := removeLabelled(ctx, d.cli, func(labels map[string]string) bool { return labels[LabelRun] == d.runID }); err == nil {
-		err = err2
+	ours := func(labels map[string]string) bool { return labels[LabelRun] == d.runID }
+	var err error
+	for try := 0; try < 5; try++ {
+		// A removal the daemon is still doing makes ours fail ("removal
+		// of container ... is already in progress"): try again.
+		if _, err = removeLabelled(ctx, d.cli, ours); err == nil {
+			break
+		}
+		time.Sleep(300 * time.Millisecond)
 	}
 	if cerr := d.cli.Close(); err == nil {
 		err = cerr

@@ -74,7 +74,7 @@ func (e *ECS) watchInstances() {
 				return // no agent on a plain AMI
 			}
 			id := inst.ID
-			e.sim.After(agentStartDelay, "ecs agent starts", func() { e.agentRegister(id, "") })
+			e.sim.After(e.modelDelay(agentStartDelay), "ecs agent starts", func() { e.agentRegister(id, "") })
 		case "shutting-down", "stopping":
 			e.hostGone(inst.ID, to)
 		}
