@@ -15,9 +15,9 @@ import (
 	"syscall"
 
 	"github.com/ecsbox/ecsbox/builtins"
-	"github.com/ecsbox/ecsbox/runtime/containers"
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/cloudwatch"
+	"github.com/ecsbox/ecsbox/runtime/containers"
 )
 
 // runCommand implements `ecsbox run FILE.star`.
