@@ -71,6 +71,8 @@ type CloudWatch struct {
 	pointBuf  []point
 	valueBuf  []float64
 	decideBuf []point
+	// textBuf is reused to word the reason data of state changes.
+	textBuf []byte
 }
 
 // New returns the CloudWatch service of an account with no metrics and no

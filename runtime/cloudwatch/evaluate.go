@@ -252,7 +252,8 @@ func (c *CloudWatch) evaluate(a *alarm) {
 		c.invokeActions(a, a.state, values, true)
 		return
 	}
-	c.transition(a, o.state, a.stateReason(o), a.stateReasonData(o, now), values)
+	c.textBuf = a.appendStateReasonData(c.textBuf[:0], o, now)
+	c.transition(a, o.state, a.stateReason(o), string(c.textBuf), values)
 }
 
 // transition moves the alarm to a new state: history, timeline, actions.
