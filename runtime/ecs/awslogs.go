@@ -30,17 +30,17 @@ func (e *ECS) setupLogs(t *task) string {
 	principal := e.logPrincipal(t)
 	for i, cd := range t.def.ContainerDefinitions {
 		lc := cd.LogConfiguration
-		if lc == nil || deref(lc.LogDriver) != "awslogs" {
+		if lc == nil || deref(lc.LogDriver) != LogDriverAwslogs {
 			continue
 		}
 		c := t.containers[i]
-		group := lc.Options["awslogs-group"]
+		group := lc.Options[awslogsGroup]
 		stream := c.runtimeID
-		if prefix := lc.Options["awslogs-stream-prefix"]; prefix != "" {
+		if prefix := lc.Options[awslogsStreamPrefix]; prefix != "" {
 			stream = prefix + "/" + c.name + "/" + t.id
 		}
 		if !e.logs.GroupExists(group) {
-			if lc.Options["awslogs-create-group"] != "true" {
+			if lc.Options[awslogsCreateGroup] != "true" {
 				// text not verified: the shape users report for a missing group
 				return "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1"
 			}

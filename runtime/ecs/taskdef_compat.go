@@ -109,6 +109,11 @@ func fargateProblem(td *TaskDefinition) error {
 		// https://github.com/virtual-kubelet/virtual-kubelet/issues/193
 		return clientErr("Fargate requires task definition to have execution role ARN to support log driver awslogs.")
 	}
+	if missingStreamPrefix(td) {
+		// https://github.com/aws/aws-cdk/issues/1422; the option is
+		// "Required: Yes, when using Fargate" [API:LogConfiguration]
+		return clientErr("Fargate requires log configuration options to include %s to support log driver awslogs.", awslogsStreamPrefix)
+	}
 	if td.ExecutionRoleArn == nil && usesECR(td) {
 		// https://github.com/hashicorp/terraform-provider-aws/issues/3051
 		return clientErr("Fargate requires task definition to have execution role ARN to support ECR images.")
@@ -315,7 +320,7 @@ func requiredAttributes(td *TaskDefinition) []Attribute {
 	}
 	for _, c := range td.ContainerDefinitions {
 		if lc := c.LogConfiguration; lc != nil && deref(lc.LogDriver) == LogDriverAwslogs {
-			if _, ok := lc.Options["awslogs-create-group"]; ok {
+			if _, ok := lc.Options[awslogsCreateGroup]; ok {
 				add(attrDockerAPI + "1.29")
 			}
 		}

@@ -81,7 +81,7 @@ func TestRequiresAttributesSamples(t *testing.T) {
 	// RegisterTaskDefinition output): one with an execution role and ulimits,
 	// one without either. Compatibilities there were ["EC2"] and
 	// ["EXTERNAL","EC2"].
-	awslogs := &LogConfiguration{LogDriver: aws.String("awslogs"), Options: map[string]string{"awslogs-create-group": "true", "awslogs-group": "/ecs/x"}}
+	awslogs := &LogConfiguration{LogDriver: aws.String("awslogs"), Options: map[string]string{"awslogs-create-group": "true", "awslogs-group": "/ecs/x", "awslogs-region": "us-east-1"}}
 	image := "123456789012.dkr.ecr.us-east-1.amazonaws.com/cats:latest"
 	withExec := &RegisterTaskDefinitionRequest{
 		Family: aws.String("catsdef"), NetworkMode: aws.String("bridge"), Cpu: aws.String("512"), Memory: aws.String("1024"),

@@ -189,8 +189,8 @@ func validateTaskEnums(in *RegisterTaskDefinitionRequest) error {
 	return nil
 }
 
-// validateContainers checks names, images, essential containers and port
-// mappings, container by container.
+// validateContainers checks names, images, essential containers, port
+// mappings and awslogs options, container by container.
 func validateContainers(cs []ContainerDefinition, mode string) error {
 	seen := map[string]bool{}
 	essential := false
@@ -222,6 +222,9 @@ func validateContainers(cs []ContainerDefinition, mode string) error {
 			return clientErr("hostname is not supported on container when networkMode=awsvpc.")
 		}
 		if err := validatePortMappings(name, c.PortMappings, mode); err != nil {
+			return err
+		}
+		if err := validateAwslogs(c.LogConfiguration); err != nil {
 			return err
 		}
 	}

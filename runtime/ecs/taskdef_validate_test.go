@@ -8,7 +8,8 @@ import (
 )
 
 // TestRegisterRefusals covers every refusal RegisterTaskDefinition emits,
-// each from a request that is valid but for one change.
+// each from a request that is valid but for one change (the awslogs
+// options' refusals are in TestAwslogsOptionRefusals).
 func TestRegisterRefusals(t *testing.T) {
 	const CE, IPE = "ClientException", "InvalidParameterException"
 	c0 := func(in *RegisterTaskDefinitionRequest) *ContainerDefinition { return &in.ContainerDefinitions[0] }
@@ -164,7 +165,7 @@ func TestRegisterRefusals(t *testing.T) {
 		{"fargate pidMode host", fargateBase, func(in *RegisterTaskDefinitionRequest) { in.PidMode = aws.String("host") }, CE,
 			"Tasks using the Fargate launch type do not support pidMode 'host'. The supported value for pidMode is 'task'."},
 		{"fargate awslogs without execution role", fargateBase, func(in *RegisterTaskDefinitionRequest) {
-			c0(in).LogConfiguration = &LogConfiguration{LogDriver: aws.String("awslogs")}
+			c0(in).LogConfiguration = &LogConfiguration{LogDriver: aws.String("awslogs"), Options: awslogsOpts(nil)}
 		}, CE, "Fargate requires task definition to have execution role ARN to support log driver awslogs."},
 		{"fargate ECR without execution role", fargateBase, func(in *RegisterTaskDefinitionRequest) {
 			c0(in).Image = aws.String("123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1")
@@ -198,7 +199,7 @@ func TestRegisterRefusals(t *testing.T) {
 		{"external execution role awslogs", nil, func(in *RegisterTaskDefinitionRequest) {
 			in.RequiresCompatibilities = []string{"EXTERNAL"}
 			in.ExecutionRoleArn = aws.String("arn:aws:iam::123456789012:role/exec")
-			c0(in).LogConfiguration = &LogConfiguration{LogDriver: aws.String("awslogs")}
+			c0(in).LogConfiguration = &LogConfiguration{LogDriver: aws.String("awslogs"), Options: awslogsOpts(nil)}
 		}, CE, "Tasks using the EXTERNAL launch type do not support a task execution role for awslogs or Amazon ECR images."},
 	}
 	for _, tt := range tests {
