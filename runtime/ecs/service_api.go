@@ -81,6 +81,9 @@ func (e *ECS) CreateService(in *CreateServiceRequest) (*CreateServiceResponse, e
 		s.desiredCount = *in.DesiredCount
 		s.maxPercent, s.minHealthyPercent = defaultMaxPercent, defaultMinHealthyPercent
 	case strategyDaemon:
+		if in.DesiredCount != nil {
+			return nil, daemonDesiredCountErr()
+		}
 		if s.launchType == launchFargate {
 			// reference 7.1; text not verified
 			return nil, invalidParam("The DAEMON scheduling strategy is not supported with the FARGATE launch type.")
@@ -116,6 +119,16 @@ func (e *ECS) CreateService(in *CreateServiceRequest) (*CreateServiceResponse, e
 	e.scheduleReconcile(s, 0)
 	out := e.describeService(s, false)
 	return &CreateServiceResponse{Service: &out}, nil
+}
+
+// daemonDesiredCountErr refuses a desiredCount for a DAEMON service, in
+// CreateService (https://github.com/kayac/ecspresso/pull/20) and in
+// UpdateService (https://github.com/fabfuel/ecs-deploy/issues/59), with the
+// same text, 0 included
+// (https://github.com/base2Services/cfn-start-stop-stack/issues/44). AWS's
+// text has no final full stop.
+func daemonDesiredCountErr() error {
+	return invalidParam("The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again")
 }
 
 // notSimulatedServiceMembers refuses, clearly, what the load balancing and
@@ -294,8 +307,7 @@ func (e *ECS) UpdateService(in *UpdateServiceRequest) (*UpdateServiceResponse, e
 	}
 	if in.DesiredCount != nil {
 		if s.strategy == strategyDaemon {
-			// text not verified
-			return nil, invalidParam("Desired count is not supported for services using the DAEMON scheduling strategy.")
+			return nil, daemonDesiredCountErr()
 		}
 		if *in.DesiredCount < 0 {
 			// text not verified
