@@ -124,6 +124,22 @@ func startupLine(c *container, ports []int) string {
 	return "ecsbox workload: started"
 }
 
+// line is the simulated workload's last line: the exit code, and the signal
+// when one ended the process, worded like startupLine. A process killed by a
+// signal exits with 128 + the signal's number (137 for SIGKILL, 143 for
+// SIGTERM); one that handles SIGTERM exits with its own code.
+func (x exit) line() string {
+	switch {
+	case x.signal == "":
+		return fmt.Sprintf("ecsbox workload: exited with code %d", x.code)
+	case x.code > 128 && x.signal == "SIGKILL":
+		return fmt.Sprintf("ecsbox workload: killed by SIGKILL %s, exit code %d", x.why, x.code)
+	case x.code > 128:
+		return fmt.Sprintf("ecsbox workload: terminated by %s %s, exit code %d", x.signal, x.why, x.code)
+	}
+	return fmt.Sprintf("ecsbox workload: received %s %s, exited with code %d", x.signal, x.why, x.code)
+}
+
 // stressLines are what the stress tool prints: its start, and its end
 // after the timeout (stress 1.0.4's wording).
 func (e *ECS) stressLines(t *task, c *container, p stressProcess, vm int, timeout time.Duration) {

@@ -77,3 +77,79 @@ func TestAwslogsWithoutItsGroup(t *testing.T) {
 		t.Errorf("create-group with permission: %s %q", aws.ToString(task.LastStatus), aws.ToString(task.StoppedReason))
 	}
 }
+
+// TestExitLines is the workload's last line for each way a process ends.
+func TestExitLines(t *testing.T) {
+	tests := []struct {
+		x    exit
+		want string
+	}{
+		{exit{code: 0}, "ecsbox workload: exited with code 0"},
+		{exit{code: 3}, "ecsbox workload: exited with code 3"},
+		{exitedOnSIGTERM, "ecsbox workload: received SIGTERM (the task is stopping), exited with code 0"},
+		{killedAfterStopTimeout(30 * time.Second), "ecsbox workload: killed by SIGKILL after the 30s stop timeout, exit code 137"},
+		{killedAfterStopTimeout(2 * time.Minute), "ecsbox workload: killed by SIGKILL after the 120s stop timeout, exit code 137"},
+		{exit{code: 137, signal: "SIGKILL", why: "(out of memory)"}, "ecsbox workload: killed by SIGKILL (out of memory), exit code 137"},
+		{exit{code: 143, signal: "SIGTERM", why: "(kill 1)"}, "ecsbox workload: terminated by SIGTERM (kill 1), exit code 143"},
+	}
+	for _, tt := range tests {
+		if got := tt.x.line(); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.x, got, tt.want)
+		}
+	}
+}
+
+// TestAwslogsExitLine runs logged Fargate tasks to their end and reads the
+// last line of their streams: a process that exits by itself, a server
+// stopped with SIGTERM, and a sleep (which ignores SIGTERM as PID 1) killed
+// after its stop timeout.
+func TestAwslogsExitLine(t *testing.T) {
+	tests := []struct {
+		name        string
+		command     []string
+		stopTimeout int
+		stop        bool
+		want        []string
+	}{
+		{"exit 3", []string{"exit", "3"}, 0, false,
+			[]string{`ecsbox workload: running "exit 3"`, "ecsbox workload: exited with code 3"}},
+		{"server stopped", nil, 0, true,
+			[]string{"ecsbox workload: started", "ecsbox workload: received SIGTERM (the task is stopping), exited with code 0"}},
+		{"sleep killed", []string{"sleep", "3600"}, 10, true,
+			[]string{`ecsbox workload: running "sleep 3600"`, "ecsbox workload: killed by SIGKILL after the 10s stop timeout, exit code 137"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := logsWorld(t)
+			w.ok(w.ecs.logs.CreateLogGroup(&logs.CreateLogGroupRequest{LogGroupName: aws.String("/ecs/logged")}))
+			td := fargateRequest("logged", "256", "512")
+			td.ExecutionRoleArn = aws.String("arn:aws:iam::123456789012:role/ecsTaskExecutionRole")
+			c := &td.ContainerDefinitions[0]
+			c.Command = tt.command
+			if tt.stopTimeout > 0 {
+				c.StopTimeout = aws.Int(tt.stopTimeout)
+			}
+			c.LogConfiguration = &LogConfiguration{LogDriver: aws.String("awslogs"),
+				Options: map[string]string{"awslogs-group": "/ecs/logged", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "ecs"}}
+			w.register(td)
+			out := w.runTask(&RunTaskRequest{Cluster: aws.String("demo"), TaskDefinition: aws.String("logged"), LaunchType: aws.String("FARGATE"),
+				NetworkConfiguration: &NetworkConfiguration{AwsvpcConfiguration: &AwsVpcConfiguration{Subnets: []string{w.ec2.DefaultSubnets()[0].ID}}}})
+			arn := aws.ToString(out.Tasks[0].TaskArn)
+			w.advance(time.Minute)
+			if tt.stop {
+				w.ok(w.ecs.StopTask(&StopTaskRequest{Cluster: aws.String("demo"), Task: aws.String(arn)}))
+				w.advance(time.Minute)
+			}
+			if s := aws.ToString(w.describeTask("demo", arn).LastStatus); s != "STOPPED" {
+				t.Fatalf("task is %s", s)
+			}
+			var got []string
+			for _, ev := range w.ecs.logs.Events("/ecs/logged", "ecs/app/"+arn[strings.LastIndexByte(arn, '/')+1:]) {
+				got = append(got, ev.Message)
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("stream:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}

@@ -148,12 +148,13 @@ func (e *ECS) runInContainer(t *task, c *container, command string) {
 		e.checkMemory(t.cluster)
 	case "kill":
 		if len(words) >= 2 && words[len(words)-1] == "1" {
-			code := 143 // SIGTERM
+			// PID 1 dies of the signal: 128 + its number, as Docker reports.
+			x := exit{code: 128 + 15, signal: "SIGTERM", why: "(" + strings.Join(words, " ") + ")"}
 			if len(words) == 3 && (words[1] == "-9" || words[1] == "-KILL" || words[1] == "-SIGKILL") {
-				code = sigkillExitCode
+				x.code, x.signal = sigkillExitCode, "SIGKILL"
 			}
 			c := c
-			e.after(t, 0, "process killed", func() { e.containerExited(t, c, code) })
+			e.after(t, 0, "process killed", func() { e.containerEnded(t, c, x) })
 		}
 	}
 }

@@ -158,7 +158,7 @@ func (e *ECS) checkMemoryWith(order []*task) {
 			if c.lastStatus == taskRunning {
 				// The agent's text for an OOM-killed container (reference 4.2).
 				c.reason = "OutOfMemoryError: Container killed due to memory usage"
-				e.containerExited(t, c, sigkillExitCode)
+				e.containerEnded(t, c, exit{code: sigkillExitCode, signal: "SIGKILL", why: "(out of memory)"})
 				break
 			}
 		}

@@ -79,7 +79,7 @@ func (e *ECS) interrupt(t *task) {
 	e.sim.After(spotWarning, "spot capacity reclaimed", func() {
 		for _, c := range t.containers {
 			if c.lastStatus == taskRunning {
-				e.containerExited(t, c, sigkillExitCode)
+				e.containerEnded(t, c, exit{code: sigkillExitCode, signal: "SIGKILL", why: "(Fargate Spot capacity reclaimed)"})
 			}
 		}
 	})

@@ -168,15 +168,27 @@ func (e *ECS) run(t *task) {
 	}
 }
 
-// containerExited records a container's exit. When an essential container
-// exits, the task stops: "Essential container in task exited" with stop code
-// EssentialContainerExited [DG:task_definition_parameters], reference 4.2.
+// containerExited records the exit of a container whose process ended by
+// itself with code.
 func (e *ECS) containerExited(t *task, c *container, code int) {
+	e.containerEnded(t, c, exit{code: code})
+}
+
+// containerEnded records a container's exit, and writes the simulated
+// workload's last line to its log stream (a real container in docker mode
+// writes its own). When an essential container exits, the task stops:
+// "Essential container in task exited" with stop code
+// EssentialContainerExited [DG:task_definition_parameters], reference 4.2.
+func (e *ECS) containerEnded(t *task, c *container, x exit) {
 	if c.lastStatus == taskStopped {
 		return
 	}
 	c.lastStatus = taskStopped
-	c.exitCode = aws.Int(code)
+	c.exitCode = aws.Int(x.code)
+	if t.real == nil {
+		e.logLine(c, "%s", x.line())
+	}
+	code := x.code
 	t.version++
 	e.sim.Recordf("ecs", "ContainerExited", t.arn, "container %s of task %s exited with code %d", c.name, t.id, code)
 	switch {
@@ -218,9 +230,9 @@ func (e *ECS) stopTask(t *task, code, reason string) {
 		}
 		w := parseWorkload(c.command)
 		if w.ignoresSIGTERM {
-			e.after(t, c.stopTimeout, "SIGKILL", func() { e.containerExited(t, c, sigkillExitCode) })
+			e.after(t, c.stopTimeout, "SIGKILL", func() { e.containerEnded(t, c, killedAfterStopTimeout(c.stopTimeout)) })
 		} else {
-			e.after(t, gracefulExit, "exited on SIGTERM", func() { e.containerExited(t, c, 0) })
+			e.after(t, gracefulExit, "exited on SIGTERM", func() { e.containerEnded(t, c, exitedOnSIGTERM) })
 		}
 	}
 	if t.real != nil {

@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,26 @@ const gracefulExit = time.Second
 
 // sigkillExitCode is the exit code of a process killed by SIGKILL.
 const sigkillExitCode = 137
+
+// An exit is how a container's process ended: its exit code, and the signal
+// that ended it or made it exit, for the line its log stream gets.
+type exit struct {
+	code int
+	// signal is "SIGTERM" or "SIGKILL" when a signal ended the process; ""
+	// when it ended by itself.
+	signal string
+	// why says where the signal came from, as the log line words it.
+	why string
+}
+
+// exitedOnSIGTERM is the default server's graceful exit when its task stops.
+var exitedOnSIGTERM = exit{code: 0, signal: "SIGTERM", why: "(the task is stopping)"}
+
+// killedAfterStopTimeout is the end of a process that ignored SIGTERM: the
+// agent sends SIGKILL once the container's stop timeout has passed.
+func killedAfterStopTimeout(timeout time.Duration) exit {
+	return exit{code: sigkillExitCode, signal: "SIGKILL", why: fmt.Sprintf("after the %ds stop timeout", int(timeout/time.Second))}
+}
 
 func parseWorkload(command []string) workload {
 	words := command
