@@ -20,42 +20,51 @@ type timerHeap []timer
 func (h *timerHeap) push(t timer) {
 	*h = append(*h, t)
 	q := *h
+	// Move parents down into the hole until t's place is found, then write
+	// t once: half the writes of swapping.
 	i := len(q) - 1
 	for i > 0 {
 		parent := (i - 1) / 4
-		if !q[i].before(&q[parent]) {
+		if !t.before(&q[parent]) {
 			break
 		}
-		q[i], q[parent] = q[parent], q[i]
+		q[i] = q[parent]
 		i = parent
 	}
+	q[i] = t
 }
 
 func (h *timerHeap) pop() timer {
 	q := *h
 	top := q[0]
 	last := len(q) - 1
-	q[0] = q[last]
+	x := q[last]
 	q[last] = timer{} // let the closure be collected
 	q = q[:last]
 	*h = q
+	if last == 0 {
+		return top
+	}
+	// Sift the hole at the root down, moving the smallest child up, until
+	// x fits; x is written once at the end.
 	i := 0
 	for {
 		first := 4*i + 1
 		if first >= len(q) {
 			break
 		}
-		min := first
+		m := first
 		for c := first + 1; c < first+4 && c < len(q); c++ {
-			if q[c].before(&q[min]) {
-				min = c
+			if q[c].before(&q[m]) {
+				m = c
 			}
 		}
-		if !q[min].before(&q[i]) {
+		if !q[m].before(&x) {
 			break
 		}
-		q[i], q[min] = q[min], q[i]
-		i = min
+		q[i] = q[m]
+		i = m
 	}
+	q[i] = x
 	return top
 }

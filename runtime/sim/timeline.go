@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -27,6 +28,11 @@ func (e Event) String() string {
 
 // Record adds an event at the current virtual time.
 func (s *Sim) Record(service, kind, resource, message string) {
+	if n := len(s.timeline); n == cap(s.timeline) {
+		// Double the storage: append grows large slices by only a quarter,
+		// which copied the timeline of a busy day some 20 times.
+		s.timeline = slices.Grow(s.timeline, max(n, 256))
+	}
 	s.timeline = append(s.timeline, Event{Time: s.Now(), Service: service, Kind: kind, Resource: resource, Message: message})
 }
 
