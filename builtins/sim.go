@@ -22,17 +22,18 @@ func (in *Interp) simModule() *starlarkstruct.Module {
 	argList := starlark.NewList(args)
 	argList.Freeze()
 	members := starlark.StringDict{
-		"now":       starlark.NewBuiltin("sim.now", in.simNow),
-		"advance":   starlark.NewBuiltin("sim.advance", in.simAdvance),
-		"run_until": starlark.NewBuiltin("sim.run_until", in.simRunUntil),
-		"events":    starlark.NewBuiltin("sim.events", in.simEvents),
-		"timeline":  starlark.NewBuiltin("sim.timeline", in.simTimeline),
-		"explain":   starlark.NewBuiltin("sim.explain", in.simExplain),
-		"set_load":  starlark.NewBuiltin("sim.set_load", in.simSetLoad),
-		"plot":      starlark.NewBuiltin("sim.plot", in.simPlot),
-		"seed":      starlark.MakeUint64(in.cloud.Sim.Seed()),
-		"docker":    starlark.Bool(in.cfg.Docker != nil), // docker mode (docker_mode.go)
-		"args":      argList,
+		"now":         starlark.NewBuiltin("sim.now", in.simNow),
+		"advance":     starlark.NewBuiltin("sim.advance", in.simAdvance),
+		"run_until":   starlark.NewBuiltin("sim.run_until", in.simRunUntil),
+		"events":      starlark.NewBuiltin("sim.events", in.simEvents),
+		"timeline":    starlark.NewBuiltin("sim.timeline", in.simTimeline),
+		"explain":     starlark.NewBuiltin("sim.explain", in.simExplain),
+		"set_load":    starlark.NewBuiltin("sim.set_load", in.simSetLoad),
+		"plot":        starlark.NewBuiltin("sim.plot", in.simPlot),
+		"set_traffic": starlark.NewBuiltin("sim.set_traffic", in.simSetTraffic),
+		"seed":        starlark.MakeUint64(in.cloud.Sim.Seed()),
+		"docker":      starlark.Bool(in.cfg.Docker != nil), // docker mode (docker_mode.go)
+		"args":        argList,
 	}
 	for name, fn := range in.capacityMembers() {
 		members[name] = fn

@@ -83,6 +83,7 @@ func New(cfg Config) *Cloud {
 	// (SetBackends), no target answers.
 	c.ELBv2 = elbv2.New(elbv2.Config{Sim: s, Identity: id, EC2: c.EC2, Metrics: c.CloudWatch})
 	c.ServiceDiscovery = servicediscovery.New(servicediscovery.Config{Sim: s, Identity: id})
+	c.ECS.SetLoadBalancing(c.ELBv2, c.ServiceDiscovery)
 	return c
 }
 

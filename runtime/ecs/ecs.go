@@ -28,8 +28,10 @@ import (
 	"github.com/ecsbox/ecsbox/runtime/ec2"
 	"github.com/ecsbox/ecsbox/runtime/ecr"
 	"github.com/ecsbox/ecsbox/runtime/ecs/placement"
+	"github.com/ecsbox/ecsbox/runtime/elbv2"
 	"github.com/ecsbox/ecsbox/runtime/iam"
 	"github.com/ecsbox/ecsbox/runtime/logs"
+	"github.com/ecsbox/ecsbox/runtime/servicediscovery"
 	"github.com/ecsbox/ecsbox/runtime/sim"
 )
 
@@ -97,6 +99,13 @@ type ECS struct {
 	// driver runs tasks as real containers (docker mode, driver.go); nil
 	// in simulation.
 	driver containers.Driver
+
+	// elb and sd are the account's load balancers and Cloud Map, for
+	// services with loadBalancers and serviceRegistries (loadbalancing.go,
+	// service_registries.go); targetTasks finds the task behind a target.
+	elb         *elbv2.ELBv2
+	sd          *servicediscovery.ServiceDiscovery
+	targetTasks map[string]*task
 }
 
 // New returns the ECS service of an account with no clusters and no task
@@ -114,6 +123,7 @@ func New(cfg Config) *ECS {
 		iam:           cfg.IAM,
 		tasks:         map[string]*task{},
 		instanceByEC2: map[string]*containerInstance{},
+		targetTasks:   map[string]*task{},
 		providers:     map[string]*capacityProvider{},
 	}
 	e.newBuiltinProviders()

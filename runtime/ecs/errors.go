@@ -57,3 +57,8 @@ func oneOf(v string, allowed []string) bool {
 func awsErr(code, format string, args ...any) error {
 	return awserr.Newf(code, format, args...)
 }
+
+// notSimulated refuses what ecsbox does not simulate (yet), naming it.
+func notSimulated(what string) error {
+	return awserr.Newf(awserr.NotSimulated, "ecsbox does not simulate %s yet", what)
+}

@@ -51,6 +51,7 @@ func (e *ECS) demand(t *task) usage {
 			u.memory += s.load.memoryMiB / float64(n)
 		}
 	}
+	u.cpu += e.requestCPU(t) // requests from load balancers (loadbalancing.go)
 	now := e.sim.Now()
 	for _, c := range t.containers {
 		for _, p := range c.stress {

@@ -68,6 +68,11 @@ type service struct {
 	tags                          []Tag
 	createdAt                     time.Time
 
+	// lbs are the service's target groups; registries its Cloud Map
+	// services.
+	lbs        []LoadBalancer
+	registries []ServiceRegistry
+
 	// deployments, newest (PRIMARY) first.
 	deployments []*deployment
 
@@ -171,8 +176,8 @@ func (e *ECS) describeService(s *service, withTags bool) Service {
 		ServiceArn:                    aws.String(s.arn),
 		ServiceName:                   aws.String(s.name),
 		ClusterArn:                    aws.String(s.cluster.arn),
-		LoadBalancers:                 []LoadBalancer{},
-		ServiceRegistries:             []ServiceRegistry{},
+		LoadBalancers:                 nonNil(clone(s.lbs)),
+		ServiceRegistries:             nonNil(clone(s.registries)),
 		Status:                        aws.String(s.status),
 		DesiredCount:                  aws.Int(s.desiredCount),
 		RunningCount:                  aws.Int(running),

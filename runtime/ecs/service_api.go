@@ -37,11 +37,17 @@ func (e *ECS) CreateService(in *CreateServiceRequest) (*CreateServiceResponse, e
 		// (https://github.com/aws/aws-cli/issues/3330).
 		return nil, invalidParam("Creation of service was not idempotent.")
 	}
-	if err := notSimulatedServiceMembers(in.LoadBalancers, in.ServiceRegistries, in.DeploymentController, in.ServiceConnectConfiguration, in.VolumeConfigurations, in.VpcLatticeConfigurations); err != nil {
+	if err := notSimulatedServiceMembers(nil, nil, in.DeploymentController, in.ServiceConnectConfiguration, in.VolumeConfigurations, in.VpcLatticeConfigurations); err != nil {
 		return nil, err
 	}
 	td, err := e.taskDefinitionForUse(deref(in.TaskDefinition))
 	if err != nil {
+		return nil, err
+	}
+	if err := e.validateLoadBalancers(in.LoadBalancers, td); err != nil {
+		return nil, err
+	}
+	if err := e.validateRegistries(in.ServiceRegistries, td); err != nil {
 		return nil, err
 	}
 	s := &service{
@@ -109,6 +115,7 @@ func (e *ECS) CreateService(in *CreateServiceRequest) (*CreateServiceResponse, e
 		return nil, err
 	}
 	s.tags = clone(in.Tags)
+	s.lbs, s.registries = clone(in.LoadBalancers), clone(in.ServiceRegistries)
 	e.newDeployment(s, td)
 	c.services = append(c.services, s)
 	if c.serviceByName == nil {
@@ -136,9 +143,9 @@ func daemonDesiredCountErr() error {
 func notSimulatedServiceMembers(lbs []LoadBalancer, registries []ServiceRegistry, controller *DeploymentController, sc *ServiceConnectConfiguration, volumes []ServiceVolumeConfiguration, lattice []VpcLatticeConfiguration) error {
 	switch {
 	case len(lbs) > 0:
-		return awserr.New(awserr.NotSimulated, "ecsbox does not simulate load balancers for services yet")
+		return awserr.New(awserr.NotSimulated, "ecsbox does not simulate changing a service's loadBalancers yet")
 	case len(registries) > 0:
-		return awserr.New(awserr.NotSimulated, "ecsbox does not simulate service discovery (serviceRegistries) yet")
+		return awserr.New(awserr.NotSimulated, "ecsbox does not simulate changing a service's serviceRegistries yet")
 	case controller != nil && deref(controller.Type) != "" && deref(controller.Type) != "ECS":
 		return awserr.Newf(awserr.NotSimulated, "ecsbox does not simulate the %s deployment controller yet", deref(controller.Type))
 	case sc != nil && aws.ToBool(sc.Enabled):
@@ -302,6 +309,12 @@ func (e *ECS) UpdateService(in *UpdateServiceRequest) (*UpdateServiceResponse, e
 		}
 		if !oneOfList(td.Compatibilities, s.launchType) {
 			return nil, invalidParam("Task definition does not support launch_type %s.", s.launchType)
+		}
+		if err := e.validateLoadBalancers(s.lbs, td); err != nil {
+			return nil, err
+		}
+		if err := e.validateRegistries(s.registries, td); err != nil {
+			return nil, err
 		}
 		newDef = deref(td.TaskDefinitionArn) != deref(s.primary().def.TaskDefinitionArn)
 	}

@@ -24,7 +24,14 @@ func (e *ECS) say(s *service, message string) {
 		return
 	}
 	s.lastSaid[message] = now
-	ev := ServiceEvent{Id: aws.String(e.sim.UUID()), CreatedAt: aws.NewTime(now), Message: aws.String(message)}
+	e.sayEach(s, message)
+}
+
+// sayEach adds a service event that is said every time it happens, such
+// as a target registered for each task: each names a different task's
+// work, so duplicate suppression does not apply.
+func (e *ECS) sayEach(s *service, message string) {
+	ev := ServiceEvent{Id: aws.String(e.sim.UUID()), CreatedAt: aws.NewTime(e.sim.Now()), Message: aws.String(message)}
 	s.events = append([]ServiceEvent{ev}, s.events...)
 	if len(s.events) > maxServiceEvents {
 		s.events = s.events[:maxServiceEvents]

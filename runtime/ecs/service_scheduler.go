@@ -60,6 +60,11 @@ func (e *ECS) healthy(t *task) (bool, time.Time) {
 	if t.lastStatus != taskRunning || t.startedAt == nil || t.desiredStatus != taskRunning {
 		return false, time.Time{}
 	}
+	if t.service != nil && len(t.service.lbs) > 0 {
+		// Behind a load balancer a task is healthy when its targets are
+		// (reference 13); ELB says when (targetHealthChanged).
+		return t.targetsHealthy(), time.Time{}
+	}
 	at := t.startedAt.Add(healthyAfter)
 	return !e.sim.Now().Before(at), at
 }

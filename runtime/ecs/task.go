@@ -90,6 +90,12 @@ type task struct {
 	// breaker count the tasks that never did).
 	everRunning bool
 
+	// targets are the task's registrations in its service's target groups
+	// (loadbalancing.go); registries its Cloud Map instances
+	// (service_registries.go).
+	targets    []*lbTarget
+	registries []string
+
 	// explanation says how placement chose the task's instance.
 	explanation string
 	// timers are the lifecycle events still to come, stopped when the task
@@ -181,6 +187,10 @@ func (e *ECS) setStatus(t *task, status string) {
 	case taskRunning:
 		t.everRunning = true
 		t.service.failedStarts = 0
+		e.scheduleReconcile(t.service, 0)
+	case taskDeactivating:
+		// The task no longer counts as running: the scheduler may start its
+		// replacement while its targets drain.
 		e.scheduleReconcile(t.service, 0)
 	case taskStopped:
 		e.serviceTaskStopped(t)

@@ -154,6 +154,13 @@ func (e *ECS) run(t *task) {
 		}
 		e.logLine(c, "%s", startupLine(c, c.ports))
 	}
+	if e.activates(t) {
+		// ACTIVATING: ECS registers the task with its target groups and
+		// Cloud Map services before it is RUNNING [DG:task-lifecycle].
+		e.setStatus(t, taskActivating)
+		e.registerTargets(t)
+		e.registerInstances(t)
+	}
 	e.setStatus(t, taskRunning)
 	e.scheduleSpotInterruption(t)
 	for _, c := range t.containers {
@@ -201,17 +208,35 @@ func (e *ECS) containerEnded(t *task, c *container, x exit) {
 	// has an essential container (RegisterTaskDefinition insists).
 }
 
-// stopTask stops a task: desiredStatus STOPPED, then STOPPING, where each
-// running container gets SIGTERM and, after its stop timeout, SIGKILL
-// [API:StopTask]; then DEPROVISIONING for awsvpc tasks, then STOPPED.
+// stopTask stops a task: desiredStatus STOPPED; DEACTIVATING while its
+// load balancer targets drain and its Cloud Map instances are removed;
+// then STOPPING, where each running container gets SIGTERM and, after its
+// stop timeout, SIGKILL [API:StopTask]; then DEPROVISIONING for awsvpc
+// tasks, then STOPPED [DG:task-lifecycle].
 func (e *ECS) stopTask(t *task, code, reason string) {
-	if t.stoppingAt != nil || !t.active() {
+	if t.stoppingAt != nil || !t.active() || t.lastStatus == taskDeactivating {
 		return
 	}
 	t.desiredStatus = taskStopped
 	if t.stopCode == "" {
 		t.stopCode = code
 		t.stoppedReason = reason
+	}
+	e.deregisterInstances(t)
+	hostGone := t.instance != nil && e.instanceByEC2[t.instance.ec2ID] == nil
+	if e.deregisterTargets(t) && !hostGone {
+		// Reference 13: the task stays DEACTIVATING until its targets have
+		// drained for the deregistration delay (targetHealthChanged goes on).
+		e.setStatus(t, taskDeactivating)
+		return
+	}
+	e.beginStopping(t)
+}
+
+// beginStopping sends the containers of a stopping task SIGTERM.
+func (e *ECS) beginStopping(t *task) {
+	if t.stoppingAt != nil || !t.active() {
+		return
 	}
 	for _, tm := range t.timers {
 		tm.Stop()

@@ -406,3 +406,21 @@ func (e *ELBv2) SetSecurityGroups(in *SetSecurityGroupsInput) (*SetSecurityGroup
 	e.sim.Recordf("elbv2", "LoadBalancerSecurityGroupsSet", lb.arn, "load balancer %s now in %s", lb.name, strings.Join(groups, ", "))
 	return &SetSecurityGroupsOutput{SecurityGroupIds: slices.Clone(groups)}, nil
 }
+
+// LoadBalancerInfo describes a load balancer for other services and the
+// sim module.
+type LoadBalancerInfo struct {
+	ARN, Name, DNSName string
+}
+
+// LoadBalancer returns the load balancer with that ARN or name.
+func (e *ELBv2) LoadBalancer(arnOrName string) (LoadBalancerInfo, bool) {
+	lb := e.lbByARN(arnOrName)
+	if lb == nil {
+		lb = e.lbByName(arnOrName)
+	}
+	if lb == nil {
+		return LoadBalancerInfo{}, false
+	}
+	return LoadBalancerInfo{ARN: lb.arn, Name: lb.name, DNSName: lb.dns}, true
+}
