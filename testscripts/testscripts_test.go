@@ -45,6 +45,7 @@ func params(dir string) testscript.Params {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"scenario": scenarioCmd,
 		},
+		Condition: condition, // [docker] (docker_test.go)
 	}
 }
 
@@ -75,6 +76,7 @@ func TestCLI(t *testing.T)       { testscript.Run(t, params("cli")) }
 func TestREPL(t *testing.T)      { testscript.Run(t, params("repl")) }
 func TestSandbox(t *testing.T)   { testscript.Run(t, params("sandbox")) }
 func TestScenarios(t *testing.T) { testscript.Run(t, params("scripts")) }
+func TestDocker(t *testing.T)    { testscript.Run(t, dockerParams(t)) }
 
 // TestEveryScenarioHasAGoldenRun keeps scripts/ and testscripts/scripts/ in
 // step: each scenario users can run is run by a golden test.
