@@ -335,5 +335,5 @@ func TestServiceRegistries(t *testing.T) {
 func cpuQuery(now time.Time) *cloudwatch.GetMetricStatisticsInput {
 	return &cloudwatch.GetMetricStatisticsInput{Namespace: aws.String("AWS/ECS"), MetricName: aws.String("CPUUtilization"),
 		Dimensions: []cloudwatch.Dimension{{Name: aws.String("ClusterName"), Value: aws.String("demo")}, {Name: aws.String("ServiceName"), Value: aws.String("web")}},
-		StartTime: aws.NewTime(now.Add(-3 * time.Minute)), EndTime: aws.NewTime(now), Period: aws.Int(60), Statistics: []string{"Average"}}
+		StartTime:  aws.NewTime(now.Add(-3 * time.Minute)), EndTime: aws.NewTime(now), Period: aws.Int(60), Statistics: []string{"Average"}}
 }
