@@ -46,6 +46,11 @@ type Sim struct {
 	timeline []Event
 	fired    uint64
 	rt       realTime // real-time mode (realtime.go)
+	// nowTime is Now() for the clock at nowAt: services ask the time millions
+	// of times a simulated day, mostly at the same instant, and computing it
+	// (time.Time.Add) each time was 4% of a day of 200 services.
+	nowTime time.Time
+	nowAt   int64
 }
 
 // New returns a Sim configured by cfg.
@@ -67,7 +72,12 @@ func New(cfg Config) *Sim {
 func (s *Sim) Seed() uint64 { return s.seed }
 
 // Now returns the virtual time.
-func (s *Sim) Now() time.Time { return s.start.Add(time.Duration(s.now)) }
+func (s *Sim) Now() time.Time {
+	if s.nowAt != s.now || s.nowTime.IsZero() {
+		s.nowTime, s.nowAt = s.start.Add(time.Duration(s.now)), s.now
+	}
+	return s.nowTime
+}
 
 // Start returns the instant the simulation started at.
 func (s *Sim) Start() time.Time { return s.start }
