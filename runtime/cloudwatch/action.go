@@ -75,6 +75,20 @@ func (a *alarm) actionsFor(state string) []string {
 	return nil
 }
 
+// repeatsActions reports whether an evaluation that keeps the state invokes
+// anything: an Auto Scaling action of the current state, actions enabled.
+func (a *alarm) repeatsActions() bool {
+	if !a.actionsEnabled() {
+		return false
+	}
+	for _, arn := range a.actionsFor(a.state) {
+		if strings.HasPrefix(arn, autoScalingActionPrefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // invokeActions runs the actions of the alarm's current state: all of them
 // after a transition, only the Auto Scaling ones when repeat is set. Nothing
 // runs while actions are disabled.

@@ -31,9 +31,12 @@ type alarm struct {
 	// configuration (or of a deleted alarm) does nothing.
 	gen     int
 	deleted bool
-	// breach is the comparison of the current configuration; tick, boundary
-	// and eventName are its scheduled evaluation (evaluate.go).
+	// breach is the comparison of the current configuration, stat and unit
+	// its statistic and unit code (-1: any) resolved once for evaluations;
+	// tick, boundary and eventName are its scheduled evaluation (evaluate.go).
 	breach    func(float64) bool
+	stat      statSpec
+	unit      int
 	tick      func()
 	boundary  int64
 	eventName string
@@ -164,6 +167,10 @@ func (c *CloudWatch) PutMetricAlarm(in *PutMetricAlarmInput) (*struct{}, error) 
 	a.dims = dimsOf(in.Dimensions)
 	a.series = nil
 	a.breach = a.breaches()
+	a.stat, a.unit = statOf(a.statistic()), -1
+	if u := aws.ToString(in.Unit); u != "" {
+		a.unit = int(unitCode(u))
+	}
 	a.configUpdated = now
 	a.gen++
 	if exists {

@@ -125,6 +125,18 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 }
 
+// BenchmarkEvaluateOK is one evaluation of an alarm that stays OK and has
+// no OK actions: most evaluations of a day of target tracking.
+func BenchmarkEvaluateOK(b *testing.B) {
+	c, a := benchAlarm(b, func(m int) float64 { return float64(60 + m%10) })
+	if a.state != StateValueOK {
+		b.Fatalf("state %s, want OK", a.state)
+	}
+	for b.Loop() {
+		c.evaluate(a)
+	}
+}
+
 // BenchmarkTransition is one state change of that alarm, with its reason,
 // reason data, history item and timeline event: the threshold alternates so
 // that every evaluation moves the alarm.

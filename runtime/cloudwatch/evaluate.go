@@ -113,7 +113,15 @@ type outcome struct {
 // out as documented; they are the table tests of this function. deciding is
 // built in buf, which may be nil.
 func decide(points []point, rangeLen, n, m int, treat string, breaches func(float64) bool, buf []point) outcome {
-	o := outcome{deciding: buf[:0]}
+	o := judge(points, rangeLen, n, m, treat, breaches)
+	o.listDeciding(n, m, breaches, buf)
+	return o
+}
+
+// judge is decide without deciding and needed: the state and what was
+// evaluated, filled and unknown.
+func judge(points []point, rangeLen, n, m int, treat string, breaches func(float64) bool) outcome {
+	var o outcome
 	if len(points) >= n {
 		o.evaluated = points[len(points)-n:]
 	} else {
@@ -147,7 +155,14 @@ func decide(points []point, rangeLen, n, m int, treat string, breaches func(floa
 		state, o.unknown = StateValueINSUFFICIENTDATA, k
 	}
 	o.state = state
-	if state == StateValueALARM || state == StateValueOK {
+	return o
+}
+
+// listDeciding lists in buf the evaluated datapoints that agree with the new
+// state (deciding) and the ones the transition needed.
+func (o *outcome) listDeciding(n, m int, breaches func(float64) bool, buf []point) {
+	o.deciding = buf[:0]
+	if state := o.state; state == StateValueALARM || state == StateValueOK {
 		want := state == StateValueALARM
 		for i := len(o.evaluated) - 1; i >= 0; i-- {
 			if breaches(o.evaluated[i].value) == want {
@@ -160,7 +175,6 @@ func decide(points []point, rangeLen, n, m int, treat string, breaches func(floa
 		}
 		o.needed = o.deciding[:min(need, len(o.deciding))]
 	}
-	return o
 }
 
 func pick(alarm bool) string {
@@ -213,16 +227,19 @@ func (c *CloudWatch) points(a *alarm, start, end, period int64) []point {
 		s = c.lookup(aws.ToString(a.cfg.Namespace), aws.ToString(a.cfg.MetricName), a.dims)
 		a.series = s
 	}
-	unit := -1
-	if u := aws.ToString(a.cfg.Unit); u != "" {
-		unit = int(unitCode(u))
+	if s == nil {
+		return out
 	}
-	stat := a.statistic()
-	s.buckets(start, end, period, func(t int64, seg []sample) {
-		if ag, ok := aggregate(seg, unit); ok {
-			add(t, ag.value(stat, seg, unit), ag.n)
+	// buckets without its callback, and the statistic resolved: this runs
+	// for every alarm every minute.
+	ss := s.samples
+	for i := s.firstAt(start); i < len(ss) && ss[i].t < end; {
+		t, j := s.bucketAt(i, start, end, period)
+		if ag, ok := aggregate(ss[i:j], a.unit); ok {
+			add(t, ag.of(a.stat, ss[i:j], a.unit), ag.n)
 		}
-	})
+		i = j
+	}
 	return out
 }
 
@@ -234,7 +251,14 @@ func (c *CloudWatch) evaluate(a *alarm) {
 	n := a.evaluationPeriods()
 	rangeLen := n + evaluationRangeExtra
 	start := end - int64(rangeLen)*period
-	o := decide(c.points(a, start, end, period), rangeLen, n, a.datapointsToAlarm(), a.treatMissing(), a.breach, c.decideBuf)
+	m := a.datapointsToAlarm()
+	o := judge(c.points(a, start, end, period), rangeLen, n, m, a.treatMissing(), a.breach)
+	if (o.state == "" || o.state == a.state) && !a.repeatsActions() {
+		// No transition and no action to invoke again (most evaluations):
+		// the datapoints that decided need not be listed.
+		return
+	}
+	o.listDeciding(n, m, a.breach, c.decideBuf)
 	defer func() { c.decideBuf = o.deciding[:0] }()
 
 	values := c.valueBuf[:0]

@@ -28,13 +28,23 @@ type agg struct {
 
 // buckets calls emit with the samples of each period of [start, end) that
 // has any, in time order; periods start at start + k·period (milliseconds).
-// The first sample is found by a search that gallops back from the newest
-// sample (alarms look at the last few periods) and then bisects, so the cost
-// is the samples in the range, not the history.
 func (s *series) buckets(start, end, period int64, emit func(t int64, seg []sample)) {
 	if s == nil || period <= 0 || end <= start {
 		return
 	}
+	ss := s.samples
+	for i := s.firstAt(start); i < len(ss) && ss[i].t < end; {
+		t, j := s.bucketAt(i, start, end, period)
+		emit(t, ss[i:j])
+		i = j
+	}
+}
+
+// firstAt returns the index of the first sample at or after start. The
+// search gallops back from the newest sample (alarms look at the last few
+// periods) and then bisects, so the cost is the samples in the range, not
+// the history.
+func (s *series) firstAt(start int64) int {
 	ss := s.samples
 	lo, step := len(ss), 1
 	for lo > 0 && ss[lo-1].t >= start {
@@ -45,17 +55,20 @@ func (s *series) buckets(start, end, period int64, emit func(t int64, seg []samp
 		}
 	}
 	hi := min(len(ss), lo+step)
-	i := lo + sort.Search(hi-lo, func(k int) bool { return ss[lo+k].t >= start })
-	for i < len(ss) && ss[i].t < end {
-		t := start + (ss[i].t-start)/period*period
-		stop := min(t+period, end)
-		j := i + 1
-		for j < len(ss) && ss[j].t < stop {
-			j++
-		}
-		emit(t, ss[i:j])
-		i = j
+	return lo + sort.Search(hi-lo, func(k int) bool { return ss[lo+k].t >= start })
+}
+
+// bucketAt returns the start t of the period of sample i (periods of
+// [start, end) as buckets has them) and the end j of its samples there.
+func (s *series) bucketAt(i int, start, end, period int64) (t int64, j int) {
+	ss := s.samples
+	t = start + (ss[i].t-start)/period*period
+	stop := min(t+period, end)
+	j = i + 1
+	for j < len(ss) && ss[j].t < stop {
+		j++
 	}
+	return t, j
 }
 
 // aggregate sums up the samples with the given unit code (any unit when
@@ -83,20 +96,61 @@ func aggregate(seg []sample, unit int) (agg, bool) {
 // value returns a statistic of the period: one of the five Statistic values
 // or a percentile pNN (seg and unit are needed for percentiles only).
 func (a agg) value(stat string, seg []sample, unit int) float64 {
+	return a.of(statOf(stat), seg, unit)
+}
+
+// statSpec is a statistic resolved from its name, once per alarm
+// configuration rather than once per period of each evaluation.
+type statSpec struct {
+	kind statKind
+	p    float64 // the percentile, for statPercentile
+}
+
+type statKind uint8
+
+const (
+	statPercentile statKind = iota
+	statSampleCount
+	statAverage
+	statSum
+	statMinimum
+	statMaximum
+)
+
+// statOf resolves a statistic name; a name that is none of the five and no
+// percentile counts as p0, as value always had it.
+func statOf(stat string) statSpec {
 	switch stat {
 	case StatisticSampleCount:
-		return a.n
+		return statSpec{kind: statSampleCount}
 	case StatisticAverage:
-		return a.sum / a.n
+		return statSpec{kind: statAverage}
 	case StatisticSum:
-		return a.sum
+		return statSpec{kind: statSum}
 	case StatisticMinimum:
-		return a.lo
+		return statSpec{kind: statMinimum}
 	case StatisticMaximum:
-		return a.hi
+		return statSpec{kind: statMaximum}
 	}
 	p, _ := parsePercentile(stat)
-	return percentile(seg, unit, p)
+	return statSpec{kind: statPercentile, p: p}
+}
+
+// of is value with the statistic resolved.
+func (a agg) of(st statSpec, seg []sample, unit int) float64 {
+	switch st.kind {
+	case statSampleCount:
+		return a.n
+	case statAverage:
+		return a.sum / a.n
+	case statSum:
+		return a.sum
+	case statMinimum:
+		return a.lo
+	case statMaximum:
+		return a.hi
+	}
+	return percentile(seg, unit, st.p)
 }
 
 // percentile is the nearest-rank percentile of the period's values, each
