@@ -38,7 +38,7 @@ var (
 
 // requireDocker skips the test when no Docker Engine answers (fails under
 // ECSBOX_REQUIRE_DOCKER=1), and makes sure the workload binary is built.
-func requireDocker(t *testing.T) {
+func requireDocker(t testing.TB) {
 	t.Helper()
 	pingOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
