@@ -94,6 +94,17 @@ func (ci *containerInstance) used() (cpu, memory int, ports, static map[portKey]
 	return cpu, memory, ports, static, enis
 }
 
+// reserved sums the CPU units and memory MiB the instance's tasks reserve:
+// used's first two results, without building its port sets (the metrics
+// sampler asks every instance every 20 s).
+func (ci *containerInstance) reserved() (cpu, memory int) {
+	for _, t := range ci.tasks {
+		cpu += t.reservedCPU
+		memory += t.reservedMemory
+	}
+	return cpu, memory
+}
+
 // portKey is a host port and its protocol.
 type portKey struct {
 	port     int

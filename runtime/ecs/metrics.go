@@ -100,7 +100,7 @@ func (e *ECS) recordSample(c *cluster, order []*task) {
 		}
 		c.acc.cpuRegistered += float64(ci.registeredCPU)
 		c.acc.memRegistered += float64(ci.registeredMemory)
-		cpu, mem, _, _, _ := ci.used()
+		cpu, mem := ci.reserved()
 		c.acc.cpuReserved += float64(cpu)
 		c.acc.memReserved += float64(mem)
 	}

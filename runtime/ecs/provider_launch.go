@@ -152,12 +152,25 @@ func (e *ECS) providerInstances(c *cluster, cp *capacityProvider) []*containerIn
 
 // retryWaiting places the cluster's tasks that wait for capacity, oldest
 // first, wherever their provider now has room.
+//
+// It runs each time an instance registers and every minute, over every
+// waiting task, so it does not rebuild its view of the provider's
+// instances for each task: the instances of a provider are looked up once
+// per call (no instance joins or leaves a group while tasks are placed
+// here), and an instance's placement view is rebuilt only when it has
+// changed since (waitingView).
 func (e *ECS) retryWaiting(c *cluster) {
+	views := map[*capacityProvider]*waitingView{}
 	for _, t := range c.tasks {
 		if !t.waiting || t.desiredStatus != taskRunning {
 			continue
 		}
-		instances := e.providerInstances(c, t.provider)
+		v := views[t.provider]
+		if v == nil {
+			v = &waitingView{instances: e.providerInstances(c, t.provider)}
+			views[t.provider] = v
+		}
+		instances := v.instances
 		if len(instances) == 0 {
 			continue
 		}
@@ -167,7 +180,7 @@ func (e *ECS) retryWaiting(c *cluster) {
 			req.Task.SubnetAZs = e.subnetAZs(t.awsvpc.Subnets)
 		}
 		req.Rand = e.sim.Rand()
-		res, err := placement.Place(req, e.candidates(instances))
+		res, err := placement.Place(req, v.candidates(e))
 		if err != nil || len(res.Placed) == 0 {
 			continue
 		}
@@ -187,4 +200,49 @@ func (e *ECS) retryWaiting(c *cluster) {
 		e.sim.Recordf("ecs", "TaskPlaced", t.arn, "task %s (%s) waited for capacity and is placed on %s", t.id, familyRevision(t.def), ci.ec2ID)
 		e.provisioned(t)
 	}
+}
+
+// waitingView is retryWaiting's view of one provider's instances: the
+// instances, and their placement candidates with the state each was built
+// from.
+type waitingView struct {
+	instances []*containerInstance
+	cands     []placement.Instance
+	built     []instanceState
+}
+
+// instanceState is what a placement candidate depends on that can change
+// while an instance is registered: the version (touched by every task
+// status change, placement and attribute or status update), the number of
+// tasks (a stopped task leaves without a touch), the status and the agent
+// connection.
+type instanceState struct {
+	version, tasks int64
+	status         string
+	connected      bool
+}
+
+func stateOf(ci *containerInstance) instanceState {
+	return instanceState{ci.version, int64(len(ci.tasks)), ci.status, ci.agentConnected}
+}
+
+// candidates returns the view's placement candidates, rebuilding those of
+// the instances that changed since they were built: the same list
+// e.candidates(v.instances) returns.
+func (v *waitingView) candidates(e *ECS) []placement.Instance {
+	if v.cands == nil {
+		v.cands = e.candidates(v.instances)
+		v.built = make([]instanceState, len(v.instances))
+		for i, ci := range v.instances {
+			v.built[i] = stateOf(ci)
+		}
+		return v.cands
+	}
+	for i, ci := range v.instances {
+		if st := stateOf(ci); st != v.built[i] {
+			v.cands[i] = e.candidates(v.instances[i : i+1])[0]
+			v.built[i] = st
+		}
+	}
+	return v.cands
 }

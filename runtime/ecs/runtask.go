@@ -324,20 +324,42 @@ func (e *ECS) registeredInstances(c *cluster) []*containerInstance {
 }
 
 // candidates describes the instances as the placement engine sees them.
+// It sums what used sums, but straight into the placement view: a
+// placement reads every instance of the cluster (or of a provider's group),
+// so this is built for each instance on every launch.
 func (e *ECS) candidates(instances []*containerInstance) []placement.Instance {
 	out := make([]placement.Instance, len(instances))
+	var static map[portKey]bool
 	for i, ci := range instances {
-		cpu, memory, ports, static, enis := ci.used()
-		used := make(map[placement.Port]bool, len(ports)+len(reservedPorts))
+		cpu, memory, enis, running := 0, 0, 0, 0
+		used := make(map[placement.Port]bool, len(reservedPorts)+2*len(ci.tasks))
 		for _, p := range reservedPorts {
 			used[placement.Port{Number: p, Protocol: "tcp"}] = true
 		}
-		for p := range ports {
-			used[placement.Port{Number: p.port, Protocol: p.protocol}] = true
-		}
-		groups := map[string]int{}
-		running, _ := ci.runningAndPending()
+		clear(static)
+		groups := make(map[string]int, 2)
 		for _, t := range ci.tasks {
+			cpu += t.reservedCPU
+			memory += t.reservedMemory
+			for _, c := range t.containers {
+				for _, b := range c.bindings {
+					if b.HostPort != nil && *b.HostPort > 0 {
+						used[placement.Port{Number: *b.HostPort, Protocol: protocolOf(b.Protocol)}] = true
+					}
+				}
+			}
+			for _, p := range t.static {
+				if static == nil {
+					static = map[portKey]bool{}
+				}
+				static[p] = true
+			}
+			if t.eni != nil {
+				enis++
+			}
+			if t.lastStatus == taskRunning {
+				running++
+			}
 			groups[t.group]++
 		}
 		out[i] = placement.Instance{
