@@ -286,7 +286,14 @@ func (in *Interp) plotSeries(spec starlark.Value, period gotime.Duration, start,
 	if cluster != "" && service != "" {
 		s.resource = "service/" + cluster + "/" + service
 	}
-	for _, p := range in.cloud.CloudWatch.Series(ns, name, dims, stat, period, start, end) {
+	// Periods start on multiples of the period, as GetMetricStatistics
+	// aligns them, so a since between two minutes does not shift the
+	// datapoints.
+	aligned := start.Truncate(period)
+	for _, p := range in.cloud.CloudWatch.Series(ns, name, dims, stat, period, aligned, end) {
+		if p.Time.Before(start) {
+			continue
+		}
 		s.points = append(s.points, point{p.Time, p.Value})
 	}
 	return s, nil

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	gotime "time"
+
+	"go.starlark.net/starlark"
 )
 
 // plotScript runs a Fargate service that scales out under load and plots
@@ -212,5 +215,29 @@ scaling actions ... 0 Application Auto Scaling, 0 EC2 Auto Scaling
 	}
 	if got := strings.Join(s.FailedThresholds(), ", "); got != `"bad" (false 1 of 2 times), "unused" (never evaluated)` {
 		t.Errorf("FailedThresholds() = %s", got)
+	}
+}
+
+// A since between two minutes keeps the datapoints at their minutes, as
+// GetMetricStatistics aligns periods, instead of shifting them.
+func TestPlotSeriesAlignsPeriods(t *testing.T) {
+	in, err := New(Config{Dir: t.TempDir(), Stdout: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	start := in.cloud.Sim.Start()
+	for m := 0; m < 5; m++ {
+		in.cloud.CloudWatch.Publish("Test", "M", nil, float64(m), "Count", start.Add(gotime.Duration(m)*gotime.Minute))
+	}
+	if err := in.cloud.Sim.Advance(context.Background(), 5*gotime.Minute); err != nil {
+		t.Fatal(err)
+	}
+	s, err := in.plotSeries(starlark.String("Test M Average"), gotime.Minute, start.Add(90*gotime.Second), start.Add(5*gotime.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.points) == 0 || !s.points[0].t.Equal(start.Add(2*gotime.Minute)) || s.points[0].v != 2 {
+		t.Errorf("points %v: want the first at minute 2 with value 2", s.points)
 	}
 }

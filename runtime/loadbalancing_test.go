@@ -337,3 +337,18 @@ func cpuQuery(now time.Time) *cloudwatch.GetMetricStatisticsInput {
 		Dimensions: []cloudwatch.Dimension{{Name: aws.String("ClusterName"), Value: aws.String("demo")}, {Name: aws.String("ServiceName"), Value: aws.String("web")}},
 		StartTime:  aws.NewTime(now.Add(-3 * time.Minute)), EndTime: aws.NewTime(now), Period: aws.Int(60), Statistics: []string{"Average"}}
 }
+
+// The circuit breaker's second stage counts ELB health check failures:
+// 10 tasks failing their checks (desired 1: threshold 10) fail the
+// deployment.
+func TestCircuitBreakerCountsELBFailures(t *testing.T) {
+	a := newALBAccount(t, "instance")
+	a.service("bridge", 1, func(in *ecs.CreateServiceRequest) {
+		in.DeploymentConfiguration = &ecs.DeploymentConfiguration{DeploymentCircuitBreaker: &ecs.DeploymentCircuitBreaker{Enable: aws.Bool(true), Rollback: aws.Bool(false)}}
+	})
+	advance(t, a.c, 30*time.Minute)
+	d := a.describe().Deployments[0]
+	if aws.ToString(d.RolloutState) != "FAILED" || aws.ToInt(d.FailedTasks) != 10 {
+		t.Errorf("rollout %s with %d failed tasks, want FAILED at 10", aws.ToString(d.RolloutState), aws.ToInt(d.FailedTasks))
+	}
+}

@@ -245,6 +245,12 @@ func (e *ECS) unhealthyTarget(t *task) {
 	e.sayEach(s, fmt.Sprintf("%s (port %d) is unhealthy in (target-group %s) due to (reason Health checks failed).", s.prefix(), tg.port, tg.tgArn))
 	// The stoppedReason users quote for such tasks; source not checked.
 	e.stopTask(t, stopServiceScheduler, "Task failed ELB health checks in (target-group "+tg.tgArn+")")
+	// The circuit breaker's second stage counts health check failures of a
+	// deployment's tasks (reference 7.3).
+	if d := t.deployment; d != nil && d == s.primary() && d.rolloutState == "IN_PROGRESS" {
+		d.failedTasks++
+		e.checkCircuitBreaker(s, d)
+	}
 }
 
 // unhealthyTarget returns one of the task's targets ELB finds unhealthy.

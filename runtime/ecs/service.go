@@ -83,8 +83,9 @@ type service struct {
 
 	// The throttle: tasks that stop before RUNNING delay the next start,
 	// doubling up to 15 minutes [DG:service-throttle-logic].
-	failedStarts int
-	throttledTil time.Time
+	failedStarts     int
+	lastFailedLaunch time.Time // when the tasks of the last failed attempt were launched
+	throttledTil     time.Time
 
 	// steady is set once the service reached a steady state and nothing
 	// has changed since.

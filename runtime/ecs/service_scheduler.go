@@ -434,7 +434,14 @@ func (e *ECS) serviceTaskStopped(t *task) {
 		e.scheduleReconcile(s, 0)
 		return
 	}
-	s.failedStarts++
+	// The back-off grows per attempt, not per task: tasks launched together
+	// and failing together are one failed attempt [DG:service-throttle-logic].
+	if t.createdAt == nil || !t.createdAt.Equal(s.lastFailedLaunch) {
+		s.failedStarts++
+		if t.createdAt != nil {
+			s.lastFailedLaunch = *t.createdAt
+		}
+	}
 	if s.failedStarts >= 2 {
 		delay := throttleBase << (s.failedStarts - 2)
 		if delay > throttleMax || delay <= 0 {
