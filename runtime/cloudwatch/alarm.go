@@ -24,9 +24,11 @@ type alarm struct {
 	stateUpdated, stateTransitioned, configUpdated time.Time
 
 	// dims is the single metric's dimension set; series is that metric once
-	// it has data, found once rather than at each evaluation.
+	// it has data, found once rather than at each evaluation; window keeps
+	// the points of the last evaluation (evaluate.go).
 	dims   []Dim
 	series *series
+	window window
 	// gen counts configurations; a scheduled evaluation of an older
 	// configuration (or of a deleted alarm) does nothing.
 	gen     int

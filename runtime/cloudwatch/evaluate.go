@@ -205,9 +205,6 @@ func (a *alarm) breaches() func(float64) bool {
 func (c *CloudWatch) points(a *alarm, start, end, period int64) []point {
 	out := c.pointBuf[:0]
 	defer func() { c.pointBuf = out[:0] }()
-	add := func(t int64, v, n float64) {
-		out = append(out, point{t: t, value: v, n: n, idx: int((t - start) / period)})
-	}
 	if len(a.cfg.Metrics) > 0 {
 		q, err := compileQueries(a.cfg.Metrics)
 		if err != nil {
@@ -216,7 +213,7 @@ func (c *CloudWatch) points(a *alarm, start, end, period int64) []point {
 		for _, r := range c.runQueries(q, start, end) {
 			if r.returned {
 				for i := range r.ts {
-					add(r.ts[i], r.vs[i], 1)
+					out = append(out, point{t: r.ts[i], value: r.vs[i], n: 1, idx: int((r.ts[i] - start) / period)})
 				}
 			}
 		}
@@ -230,17 +227,44 @@ func (c *CloudWatch) points(a *alarm, start, end, period int64) []point {
 	if s == nil {
 		return out
 	}
-	// buckets without its callback, and the statistic resolved: this runs
-	// for every alarm every minute.
-	ss := s.samples
-	for i := s.firstAt(start); i < len(ss) && ss[i].t < end; {
-		t, j := s.bucketAt(i, start, end, period)
-		if ag, ok := aggregate(ss[i:j], a.unit); ok {
-			add(t, ag.of(a.stat, ss[i:j], a.unit), ag.n)
+	return a.window.points(a, s, start, end, period)
+}
+
+// window keeps the points of a single-metric alarm's last evaluation. The
+// next evaluation, a period later, looks at a range moved by one period:
+// the points it shares with the last one are kept and only the new periods
+// are computed, unless data has arrived since for a period already computed
+// (an insert before the newest sample, or an append before the end of the
+// last range), which recomputes them all.
+type window struct {
+	gen             int // the alarm configuration the points are for
+	start, end      int64
+	samples, insert int // len(s.samples) and s.inserts when computed
+	pts             []point
+}
+
+// points returns the points of [start, end), as alarmPoints computes them.
+func (w *window) points(a *alarm, s *series, start, end, period int64) []point {
+	from := start
+	valid := w.gen == a.gen && w.start <= start && start <= w.end && w.end <= end && s.inserts == w.insert &&
+		(len(s.samples) == w.samples || s.samples[w.samples].t >= w.end)
+	if valid {
+		drop := 0
+		for drop < len(w.pts) && w.pts[drop].t < start {
+			drop++
 		}
-		i = j
+		w.pts = w.pts[:copy(w.pts, w.pts[drop:])]
+		shift := int((start - w.start) / period)
+		for i := range w.pts {
+			w.pts[i].idx -= shift
+		}
+		from = w.end
+	} else {
+		w.pts = w.pts[:0]
 	}
-	return out
+	w.pts = s.alarmPoints(w.pts, a.stat, a.unit, start, from, end, period)
+	w.gen, w.start, w.end, w.samples, w.insert = a.gen, start, end, len(s.samples), s.inserts
+	return w.pts
 }
 
 // evaluate runs one evaluation of the alarm at the current time.

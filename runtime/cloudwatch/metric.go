@@ -31,6 +31,8 @@ type series struct {
 	lastPut time.Time
 	// highResolution is set once data is published with StorageResolution 1.
 	highResolution bool
+	// inserts counts the samples inserted before the newest (see window).
+	inserts int
 }
 
 // sample is one published datapoint, or one value of a Values/Counts datum:
@@ -156,6 +158,7 @@ func (s *series) add(x sample) {
 	}
 	i := sort.Search(n, func(i int) bool { return s.samples[i].t > x.t })
 	s.samples = slices.Insert(s.samples, i, x)
+	s.inserts++
 }
 
 // Publish records one datapoint for another simulated service (ECS publishes

@@ -71,12 +71,38 @@ func (s *series) bucketAt(i int, start, end, period int64) (t int64, j int) {
 	return t, j
 }
 
+// alarmPoints appends to out the statistic of each period of [from, end)
+// that has data, the periods of an evaluation range that starts at start
+// (from is a period boundary of it). It is buckets for alarms, which
+// evaluate every period: there is no callback, and the few periods are
+// stepped through rather than found by dividing.
+func (s *series) alarmPoints(out []point, st statSpec, unit int, start, from, end, period int64) []point {
+	ss := s.samples
+	k, t := int((from-start)/period), from // period index and start
+	for i := s.firstAt(from); i < len(ss) && ss[i].t < end; {
+		for ss[i].t >= t+period {
+			k, t = k+1, t+period
+		}
+		stop := min(t+period, end)
+		j := i + 1
+		for j < len(ss) && ss[j].t < stop {
+			j++
+		}
+		if ag, ok := aggregate(ss[i:j], unit); ok {
+			out = append(out, point{t: t, value: ag.of(st, ss[i:j], unit), n: ag.n, idx: k})
+		}
+		i = j
+	}
+	return out
+}
+
 // aggregate sums up the samples with the given unit code (any unit when
 // unit < 0) and reports whether there were any.
 func aggregate(seg []sample, unit int) (agg, bool) {
 	var a agg
 	found := false
-	for _, x := range seg {
+	for k := range seg {
+		x := &seg[k] // not a copy: this runs for every period of every evaluation
 		if unit >= 0 && int(x.unit) != unit {
 			continue
 		}
