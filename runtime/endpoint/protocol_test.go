@@ -41,7 +41,7 @@ func TestWireShapes(t *testing.T) {
 			`{"family":"f","containerDefinitions":[{"name":"a","image":"nginx","memory":128}]}`), 200, []string{`"registeredAt":1735689600,`}},
 		{"query list and map members", query("iam", url.Values{"Action": {"CreateRole"}, "Version": {"2010-05-08"}, "RoleName": {"r"},
 			"AssumeRolePolicyDocument": {`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`},
-			"Tags.member.1.Key": {"team"}, "Tags.member.1.Value": {"web"}}), 200,
+			"Tags.member.1.Key":        {"team"}, "Tags.member.1.Value": {"web"}}), 200,
 			[]string{`<CreateRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><CreateRoleResult><Role>`,
 				`<Tags><member><Key>team</Key><Value>web</Value></member></Tags>`, `<CreateDate>2025-01-01T00:00:00.000Z</CreateDate>`,
 				`</CreateRoleResult><ResponseMetadata><RequestId>`}},
