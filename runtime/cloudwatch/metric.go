@@ -24,8 +24,11 @@ type series struct {
 	name      string
 	// dims are the dimensions in the order of the first publication.
 	dims []Dim
-	// samples are the raw datapoints in time order.
+	// samples are the raw datapoints in time order; newest is the time of
+	// the last, kept here so that an append does not read the end of the
+	// slice, which is out of the cache by the next minute's datapoint.
 	samples []sample
+	newest  int64
 	// lastPut is when data was last published (simulated time), for
 	// ListMetrics RecentlyActive and its two-week horizon.
 	lastPut time.Time
@@ -152,8 +155,9 @@ func (s *series) add(x sample) {
 		// which copied a metric published every minute some 20 times a day.
 		s.samples = slices.Grow(s.samples, max(n, 64))
 	}
-	if n == 0 || s.samples[n-1].t <= x.t {
+	if n == 0 || s.newest <= x.t {
 		s.samples = append(s.samples, x)
+		s.newest = x.t
 		return
 	}
 	i := sort.Search(n, func(i int) bool { return s.samples[i].t > x.t })
