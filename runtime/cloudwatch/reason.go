@@ -88,15 +88,68 @@ func appendJavaDouble(b []byte, v float64) []byte {
 func reasonTime(ms int64) string { return string(appendReasonTime(nil, ms)) }
 
 func appendReasonTime(b []byte, ms int64) []byte {
-	return time.UnixMilli(ms).UTC().AppendFormat(b, "02/01/06 15:04:05")
+	t := time.UnixMilli(ms).UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, "02/01/06 15:04:05")
+	}
+	hour, minute, sec := t.Clock()
+	b = appendDigits(b, day, 2)
+	b = append(b, '/')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '/')
+	b = appendDigits(b, year%100, 2)
+	b = append(b, ' ')
+	return appendClock(b, hour, minute, sec)
 }
 
 // dataTime is the timestamp format of StateReasonData and HistoryData:
 // 2021-04-13T16:06:38.066+0000.
 func dataTime(t time.Time) string { return string(appendDataTime(nil, t)) }
 
+// appendDataTime appends dataTime(t). The digits are appended one by one
+// (AppendFormat reads its layout again on every call, and a state change
+// words up to 17 timestamps); years outside 0–9999 go through AppendFormat.
 func appendDataTime(b []byte, t time.Time) []byte {
-	return t.UTC().AppendFormat(b, "2006-01-02T15:04:05.000-0700")
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, "2006-01-02T15:04:05.000-0700")
+	}
+	hour, minute, sec := t.Clock()
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, 'T')
+	b = appendClock(b, hour, minute, sec)
+	b = append(b, '.')
+	b = appendDigits(b, t.Nanosecond()/1e6, 3) // truncated, as Format does
+	return append(b, "+0000"...)
+}
+
+func appendClock(b []byte, hour, minute, sec int) []byte {
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, minute, 2)
+	b = append(b, ':')
+	return appendDigits(b, sec, 2)
+}
+
+// appendDigits appends v ≥ 0 with at least width digits.
+func appendDigits(b []byte, v, width int) []byte {
+	var buf [20]byte
+	i := len(buf)
+	for v >= 10 || width > 1 {
+		i--
+		buf[i] = byte('0' + v%10)
+		v /= 10
+		width--
+	}
+	i--
+	buf[i] = byte('0' + v)
+	return append(b, buf[i:]...)
 }
 
 // comparisonPhrases are the words of each comparison operator in reasons.

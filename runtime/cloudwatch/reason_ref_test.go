@@ -141,6 +141,23 @@ func refStateReasonData(a *alarm, o outcome, now time.Time) string {
 	return b.String()
 }
 
+// TestReasonTimesAtYearEdges: the digits written by hand and AppendFormat
+// meet at years 0 and 9999.
+func TestReasonTimesAtYearEdges(t *testing.T) {
+	for _, at := range []time.Time{
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 12, 31, 23, 59, 59, 999e6, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(5, 3, 4, 5, 6, 7, 8e6, time.UTC), time.Date(2025, 1, 1, 0, 0, 0, 0, time.FixedZone("x", 3600)),
+	} {
+		if got, want := dataTime(at), refDataTime(at); got != want {
+			t.Errorf("dataTime(%v) = %s, want %s", at, got, want)
+		}
+		if got, want := reasonTime(at.UnixMilli()), refReasonTime(at.UnixMilli()); got != want {
+			t.Errorf("reasonTime(%v) = %s, want %s", at, got, want)
+		}
+	}
+}
+
 // TestReasonsMatchReference words random outcomes of random alarms both ways.
 func TestReasonsMatchReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
@@ -196,6 +213,13 @@ func TestReasonsMatchReference(t *testing.T) {
 		v := value()
 		if got, want := javaDouble(v), refJavaDouble(v); got != want {
 			t.Fatalf("javaDouble(%v) = %s, want %s", v, got, want)
+		}
+		ms := r.Int64N(1<<49) - 1<<48 // years from about −6950 to 10890
+		if got, want := reasonTime(ms), refReasonTime(ms); got != want {
+			t.Fatalf("reasonTime(%d) = %s, want %s", ms, got, want)
+		}
+		if got, want := dataTime(time.UnixMilli(ms)), refDataTime(time.UnixMilli(ms)); got != want {
+			t.Fatalf("dataTime(%d) = %s, want %s", ms, got, want)
 		}
 	}
 }
