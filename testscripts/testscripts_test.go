@@ -20,6 +20,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/ecsbox/ecsbox/cmd/ecsbox/cli"
+	"github.com/ecsbox/ecsbox/internal/testlock"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in the .txtar files")
@@ -43,7 +44,8 @@ func params(dir string) testscript.Params {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"scenario": scenarioCmd,
+			"scenario":   scenarioCmd,
+			"dockerlock": dockerLockCmd,
 		},
 		Condition: condition, // [docker] (docker_test.go)
 	}
@@ -123,4 +125,16 @@ func TestEveryScenarioStartsWithItsQuestion(t *testing.T) {
 			t.Errorf("%s: the first line %q is not a comment asking the scenario's question", filepath.Base(s), first)
 		}
 	}
+}
+
+// dockerLockCmd implements `dockerlock`: the script holds the Docker tests'
+// lock (internal/testlock) until it ends, so that scripts and Go tests
+// running tasks on the engine never run at once.
+func dockerLockCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: dockerlock")
+	}
+	release, err := testlock.Acquire()
+	ts.Check(err)
+	ts.Defer(release)
 }

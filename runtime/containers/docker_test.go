@@ -25,6 +25,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/ecsbox/ecsbox/builtins"
+	"github.com/ecsbox/ecsbox/internal/testlock"
 	"github.com/ecsbox/ecsbox/runtime/containers"
 )
 
@@ -165,7 +166,7 @@ ip = task()["containers"][0]["networkInterfaces"][0]["privateIpv4Address"]
 `
 
 func TestDockerAwsvpcTaskAnswersOnItsIP(t *testing.T) {
-	t.Parallel()
+	testlock.Docker(t) // one Docker test at a time: see internal/testlock
 	in, _ := newRun(t)
 	g := run(t, in, fargateWeb)
 	ip := str(t, g, "ip")
@@ -179,7 +180,7 @@ func TestDockerAwsvpcTaskAnswersOnItsIP(t *testing.T) {
 }
 
 func TestDockerBridgeTaskAnswersOnTheHost(t *testing.T) {
-	t.Parallel()
+	testlock.Docker(t) // one Docker test at a time: see internal/testlock
 	in, _ := newRun(t)
 	g := run(t, in, `
 EC2_TRUST = json.encode({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
@@ -210,7 +211,7 @@ bind = b["bindIP"]
 }
 
 func TestDockerEssentialExitStopsTheTaskWithItsCodeAndLogs(t *testing.T) {
-	t.Parallel()
+	testlock.Docker(t) // one Docker test at a time: see internal/testlock
 	in, _ := newRun(t)
 	g := run(t, in, `
 TRUST = json.encode({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
@@ -258,7 +259,7 @@ lines = "\n".join([e["message"] for e in logs.get_log_events(logGroupName = "/ec
 }
 
 func TestDockerRefusesHostAccess(t *testing.T) {
-	t.Parallel()
+	testlock.Docker(t) // one Docker test at a time: see internal/testlock
 	in, _ := newRun(t)
 	g := run(t, in, `
 ecs.create_cluster(clusterName = "c")
@@ -331,7 +332,7 @@ func countLabelled(t *testing.T, label string) int {
 }
 
 func TestDockerCtrlCRemovesEverything(t *testing.T) {
-	t.Parallel()
+	testlock.Docker(t) // one Docker test at a time: see internal/testlock
 	requireDocker(t)
 	cmd, label := startChild(t)
 	began := time.Now()
@@ -351,7 +352,7 @@ func TestDockerCtrlCRemovesEverything(t *testing.T) {
 }
 
 func TestDockerNextStartRemovesWhatAKilledRunLeft(t *testing.T) {
-	t.Parallel()
+	testlock.Docker(t) // one Docker test at a time: see internal/testlock
 	requireDocker(t)
 	cmd, label := startChild(t)
 	cmd.Process.Kill()
