@@ -42,7 +42,8 @@ func (c *CloudWatch) Datapoints(fn func(StoredDatapoint)) {
 	slices.SortFunc(all, func(a, b *series) int { return strings.Compare(a.key, b.key) })
 	for _, s := range all {
 		dims := slices.SortedFunc(slices.Values(s.dims), cmpDim)
-		for _, x := range s.samples {
+		for i := range s.samples.len() {
+			x := s.samples.at(i)
 			fn(StoredDatapoint{
 				Namespace: s.namespace, MetricName: s.name, Dims: dims,
 				Time:        time.UnixMilli(x.t).UTC(),

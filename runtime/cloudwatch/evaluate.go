@@ -239,7 +239,7 @@ func (c *CloudWatch) points(a *alarm, start, end, period int64) []point {
 type window struct {
 	gen             int // the alarm configuration the points are for
 	start, end      int64
-	samples, insert int // len(s.samples) and s.inserts when computed
+	samples, insert int // s.samples.len() and s.inserts when computed
 	pts             []point
 }
 
@@ -247,7 +247,7 @@ type window struct {
 func (w *window) points(a *alarm, s *series, start, end, period int64) []point {
 	from := start
 	valid := w.gen == a.gen && w.start <= start && start <= w.end && w.end <= end && s.inserts == w.insert &&
-		(len(s.samples) == w.samples || s.samples[w.samples].t >= w.end)
+		(s.samples.len() == w.samples || s.samples.at(w.samples).t >= w.end)
 	if valid {
 		drop := 0
 		for drop < len(w.pts) && w.pts[drop].t < start {
@@ -263,7 +263,7 @@ func (w *window) points(a *alarm, s *series, start, end, period int64) []point {
 		w.pts = w.pts[:0]
 	}
 	w.pts = s.alarmPoints(w.pts, a.stat, a.unit, start, from, end, period)
-	w.gen, w.start, w.end, w.samples, w.insert = a.gen, start, end, len(s.samples), s.inserts
+	w.gen, w.start, w.end, w.samples, w.insert = a.gen, start, end, s.samples.len(), s.inserts
 	return w.pts
 }
 

@@ -26,8 +26,8 @@ type series struct {
 	dims []Dim
 	// samples are the raw datapoints in time order; newest is the time of
 	// the last, kept here so that an append does not read the end of the
-	// slice, which is out of the cache by the next minute's datapoint.
-	samples []sample
+	// samples, which is out of the cache by the next minute's datapoint.
+	samples sampleLog
 	newest  int64
 	// lastPut is when data was last published (simulated time), for
 	// ListMetrics RecentlyActive and its two-week horizon.
@@ -149,19 +149,14 @@ func (c *CloudWatch) seriesFor(namespace, name string, dims []Dim) *series {
 // add inserts a sample in time order. Publishers mostly append; a datapoint
 // for an earlier time is inserted at its place.
 func (s *series) add(x sample) {
-	n := len(s.samples)
-	if n == cap(s.samples) {
-		// Double the storage: append grows large slices by only a quarter,
-		// which copied a metric published every minute some 20 times a day.
-		s.samples = slices.Grow(s.samples, max(n, 64))
-	}
+	n := s.samples.len()
 	if n == 0 || s.newest <= x.t {
-		s.samples = append(s.samples, x)
+		s.samples.append(x)
 		s.newest = x.t
 		return
 	}
-	i := sort.Search(n, func(i int) bool { return s.samples[i].t > x.t })
-	s.samples = slices.Insert(s.samples, i, x)
+	i := sort.Search(n, func(i int) bool { return s.samples.at(i).t > x.t })
+	s.samples.insert(i, x)
 	s.inserts++
 }
 

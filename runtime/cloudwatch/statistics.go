@@ -32,10 +32,10 @@ func (s *series) buckets(start, end, period int64, emit func(t int64, seg []samp
 	if s == nil || period <= 0 || end <= start {
 		return
 	}
-	ss := s.samples
-	for i := s.firstAt(start); i < len(ss) && ss[i].t < end; {
+	ss := &s.samples
+	for i := s.firstAt(start); i < ss.len() && ss.at(i).t < end; {
 		t, j := s.bucketAt(i, start, end, period)
-		emit(t, ss[i:j])
+		emit(t, ss.segment(i, j))
 		i = j
 	}
 }
@@ -45,27 +45,27 @@ func (s *series) buckets(start, end, period int64, emit func(t int64, seg []samp
 // periods) and then bisects, so the cost is the samples in the range, not
 // the history.
 func (s *series) firstAt(start int64) int {
-	ss := s.samples
-	lo, step := len(ss), 1
-	for lo > 0 && ss[lo-1].t >= start {
+	ss := &s.samples
+	lo, step := ss.len(), 1
+	for lo > 0 && ss.at(lo-1).t >= start {
 		lo -= step
 		step *= 2
 		if lo < 0 {
 			lo = 0
 		}
 	}
-	hi := min(len(ss), lo+step)
-	return lo + sort.Search(hi-lo, func(k int) bool { return ss[lo+k].t >= start })
+	hi := min(ss.len(), lo+step)
+	return lo + sort.Search(hi-lo, func(k int) bool { return ss.at(lo+k).t >= start })
 }
 
 // bucketAt returns the start t of the period of sample i (periods of
 // [start, end) as buckets has them) and the end j of its samples there.
 func (s *series) bucketAt(i int, start, end, period int64) (t int64, j int) {
-	ss := s.samples
-	t = start + (ss[i].t-start)/period*period
+	ss := &s.samples
+	t = start + (ss.at(i).t-start)/period*period
 	stop := min(t+period, end)
 	j = i + 1
-	for j < len(ss) && ss[j].t < stop {
+	for j < ss.len() && ss.at(j).t < stop {
 		j++
 	}
 	return t, j
@@ -77,19 +77,20 @@ func (s *series) bucketAt(i int, start, end, period int64) (t int64, j int) {
 // evaluate every period: there is no callback, and the few periods are
 // stepped through rather than found by dividing.
 func (s *series) alarmPoints(out []point, st statSpec, unit int, start, from, end, period int64) []point {
-	ss := s.samples
+	ss := &s.samples
 	k, t := int((from-start)/period), from // period index and start
-	for i := s.firstAt(from); i < len(ss) && ss[i].t < end; {
-		for ss[i].t >= t+period {
+	for i := s.firstAt(from); i < ss.len() && ss.at(i).t < end; {
+		for ss.at(i).t >= t+period {
 			k, t = k+1, t+period
 		}
 		stop := min(t+period, end)
 		j := i + 1
-		for j < len(ss) && ss[j].t < stop {
+		for j < ss.len() && ss.at(j).t < stop {
 			j++
 		}
-		if ag, ok := aggregate(ss[i:j], unit); ok {
-			out = append(out, point{t: t, value: ag.of(st, ss[i:j], unit), n: ag.n, idx: k})
+		seg := ss.segment(i, j)
+		if ag, ok := aggregate(seg, unit); ok {
+			out = append(out, point{t: t, value: ag.of(st, seg, unit), n: ag.n, idx: k})
 		}
 		i = j
 	}
