@@ -159,8 +159,10 @@ func TestServiceBehindALBBridge(t *testing.T) {
 	}
 	advance(t, a.c, time.Minute)
 	ev = a.events()
-	for _, want := range []string{") is unhealthy in (target-group " + a.tgArn + ") due to (reason Health checks failed).",
-		"(service web) has begun draining connections on 1 tasks.", "(service web) deregistered 1 targets in (target-group " + a.tgArn + ")"} {
+	// The security group drops the checks: ELB says "Request timed out".
+	for _, want := range []string{"(service web) (instance i-", ") is unhealthy in (target-group " + a.tgArn + ") due to (reason Request timed out).",
+		"(service web) has stopped 1 running tasks: (task ", "(service web) deregistered 1 targets in (target-group " + a.tgArn + ")",
+		"(service web, taskSet ecs-svc/", ") has begun draining connections on 1 tasks."} {
 		if !strings.Contains(ev, want) {
 			t.Errorf("missing event %q in:\n%s", want, ev)
 		}

@@ -166,10 +166,6 @@ func (e *ECS) deregisterTargets(t *task) bool {
 		return false
 	}
 	s := t.service
-	if s != nil {
-		// reference 7.6 ([CR#804]; the parenthesised form of the others)
-		e.sayEach(s, fmt.Sprintf("%s has begun draining connections on 1 tasks.", s.prefix()))
-	}
 	for _, tg := range t.targets {
 		if err := e.elb.DeregisterTarget(tg.tgArn, tg.id, tg.port); err != nil {
 			tg.state = ""
@@ -178,6 +174,16 @@ func (e *ECS) deregisterTargets(t *task) bool {
 		if s != nil {
 			e.sayEach(s, fmt.Sprintf("%s deregistered 1 targets in (target-group %s)", s.prefix(), tg.tgArn))
 		}
+	}
+	if s != nil {
+		// Reference 7.6 ([CR#804]) has "(service X) has begun draining
+		// connections on 1 tasks."; recent event logs users quote name the
+		// deployment's task set and come after the deregistration.
+		who := s.prefix()
+		if t.deployment != nil {
+			who = "(service " + s.name + ", taskSet " + t.deployment.id + ")"
+		}
+		e.sayEach(s, who+" has begun draining connections on 1 tasks.")
 	}
 	e.forgetDrained(t)
 	return len(t.targets) > 0
@@ -241,8 +247,8 @@ func (e *ECS) unhealthyTarget(t *task) {
 	if tg == nil {
 		return
 	}
-	// reference 7.6 (hackforla/CivicTechJobs#436)
-	e.sayEach(s, fmt.Sprintf("%s (port %d) is unhealthy in (target-group %s) due to (reason Health checks failed).", s.prefix(), tg.port, tg.tgArn))
+	e.sayEach(s, unhealthyMessage(s, t, tg, e.elb.TargetDescription(tg.tgArn, tg.id, tg.port)))
+	e.sayEach(s, stoppedMessage(s, []*task{t}))
 	// The stoppedReason users quote for such tasks; source not checked.
 	e.stopTask(t, stopServiceScheduler, "Task failed ELB health checks in (target-group "+tg.tgArn+")")
 	// The circuit breaker's second stage counts health check failures of a
@@ -251,6 +257,24 @@ func (e *ECS) unhealthyTarget(t *task) {
 		d.failedTasks++
 		e.checkCircuitBreaker(s, d)
 	}
+}
+
+// unhealthyMessage is the service event of a target that failed its health
+// checks. Reference 7.6 has "(service web) (port 8000) is unhealthy in
+// (target-group ...) due to (reason Health checks failed)."; events users
+// quote name the target too, "(instance i-...) (port 32875)" for instance
+// targets and "(task <id>) (port 8080)" for ip targets, and give ELB's
+// description as the reason ("Request timed out", "Health checks failed
+// with these codes: [404]").
+func unhealthyMessage(s *service, t *task, tg *lbTarget, description string) string {
+	who := "(task " + t.id + ")"
+	if strings.HasPrefix(tg.id, "i-") {
+		who = "(instance " + tg.id + ")"
+	}
+	if description == "" {
+		description = "Health checks failed"
+	}
+	return fmt.Sprintf("%s %s (port %d) is unhealthy in (target-group %s) due to (reason %s).", s.prefix(), who, tg.port, tg.tgArn, description)
 }
 
 // unhealthyTarget returns one of the task's targets ELB finds unhealthy.

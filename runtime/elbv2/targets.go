@@ -424,3 +424,21 @@ func (e *ELBv2) healthShape(tg *targetGroup, t *target) TargetHealthDescription 
 
 // interval is the health check interval of a target group.
 func (tg *targetGroup) interval() time.Duration { return time.Duration(tg.hc.interval) * time.Second }
+
+// TargetDescription returns the description DescribeTargetHealth shows for
+// a registration ("Request timed out", "Health checks failed with these
+// codes: [404]"), which ECS quotes as the reason of its unhealthy-target
+// service event; port 0 means the target group's port.
+func (e *ELBv2) TargetDescription(tgArn, id string, port int) string {
+	tg := e.tgByARN(tgArn)
+	if tg == nil {
+		return ""
+	}
+	if port == 0 {
+		port = tg.port
+	}
+	if t := tg.find(id, port); t != nil {
+		return t.desc
+	}
+	return ""
+}
