@@ -37,9 +37,9 @@ func TestSampleLog(t *testing.T) {
 			}
 		}
 	}
-	for k := 1; k < len(l.blocks)-1; k++ {
-		if len(l.blocks[k]) != sampleBlock {
-			t.Errorf("block %d holds %d samples", k, len(l.blocks[k]))
+	for k, b := range l.full {
+		if len(b) != sampleBlock {
+			t.Errorf("block %d holds %d samples", k, len(b))
 		}
 	}
 }
