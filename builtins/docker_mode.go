@@ -17,8 +17,7 @@ func (in *Interp) enableDockerMode() {
 	if d == nil {
 		return
 	}
-	in.cloud.Sim.FollowWallClock()
-	in.cloud.ECS.SetDriver(d)
+	in.cloud.DockerMode(d)
 	if sim, ok := in.docker.(*containers.Simulated); ok {
 		in.docker = containers.NewDockerEngine(sim, d)
 	}

@@ -126,3 +126,13 @@ func New(cfg Config) *EC2 {
 
 // BootTime returns how long a new instance stays pending.
 func (e *EC2) BootTime() time.Duration { return e.bootTime }
+
+// SetBootTime sets how long instances launched from now on stay pending
+// (docker mode, where the instances stand for this machine, makes it
+// short); d <= 0 means DefaultBootTime.
+func (e *EC2) SetBootTime(d time.Duration) {
+	if d <= 0 {
+		d = DefaultBootTime
+	}
+	e.bootTime = d
+}
