@@ -76,18 +76,9 @@ func (a *alarm) actionsFor(state string) []string {
 }
 
 // repeatsActions reports whether an evaluation that keeps the state invokes
-// anything: an Auto Scaling action of the current state, actions enabled.
-func (a *alarm) repeatsActions() bool {
-	if !a.actionsEnabled() {
-		return false
-	}
-	for _, arn := range a.actionsFor(a.state) {
-		if strings.HasPrefix(arn, autoScalingActionPrefix) {
-			return true
-		}
-	}
-	return false
-}
+// anything: an Auto Scaling action of the current state, actions enabled
+// (resolved in repeats).
+func (a *alarm) repeatsActions() bool { return a.repeats[stateIndex(a.state)] }
 
 // invokeActions runs the actions of the alarm's current state: all of them
 // after a transition, only the Auto Scaling ones when repeat is set. Nothing

@@ -14,34 +14,86 @@ import (
 // alarm is one metric alarm: its configuration as PutMetricAlarm last set
 // it, and its state.
 type alarm struct {
-	name, arn string
-	cfg       PutMetricAlarmInput
-	tags      []Tag
+	// The fields an evaluation reads come first, together, most of them
+	// resolved from cfg once per configuration (resolve): each of the 400
+	// alarms of a day of 200 services is evaluated every minute, starting
+	// cold in the cache, and each pointer of cfg followed was a cache miss.
 
-	state, reason, reasonData string
-	// stateUpdated is the last change of state or reason (a SetAlarmState to
-	// the same state updates it); stateTransitioned the last change of state.
-	stateUpdated, stateTransitioned, configUpdated time.Time
-
-	// dims is the single metric's dimension set; series is that metric once
-	// it has data, found once rather than at each evaluation; window keeps
-	// the points of the last evaluation (evaluate.go).
-	dims   []Dim
-	series *series
-	window window
 	// gen counts configurations; a scheduled evaluation of an older
 	// configuration (or of a deleted alarm) does nothing.
 	gen     int
 	deleted bool
-	// breach is the comparison of the current configuration, stat and unit
-	// its statistic and unit code (-1: any) resolved once for evaluations;
-	// tick, boundary and eventName are its scheduled evaluation (evaluate.go).
-	breach    func(float64) bool
-	stat      statSpec
-	unit      int
+	state   string
+	// periodMs, n (EvaluationPeriods), m (DatapointsToAlarm), treat
+	// (TreatMissingData), math (a metric math alarm), breach (the
+	// comparison), stat and unit (the statistic and unit code, -1 for any)
+	// are cfg's, resolved; repeats says, by state (stateIndex), whether an
+	// evaluation that keeps that state invokes actions again.
+	periodMs int64
+	n, m     int
+	treat    string
+	math     bool
+	repeats  [3]bool
+	breach   func(float64) bool
+	stat     statSpec
+	unit     int
+	// series is the single metric once it has data, found once rather than
+	// at each evaluation; window keeps the points of the last evaluation
+	// (evaluate.go).
+	series *series
+	window window
+	// tick, boundary and eventName are the scheduled evaluation (evaluate.go).
 	tick      func()
 	boundary  int64
 	eventName string
+
+	name, arn string
+	cfg       PutMetricAlarmInput
+	tags      []Tag
+
+	reason, reasonData string
+	// stateUpdated is the last change of state or reason (a SetAlarmState to
+	// the same state updates it); stateTransitioned the last change of state.
+	stateUpdated, stateTransitioned, configUpdated time.Time
+
+	// dims is the single metric's dimension set.
+	dims []Dim
+}
+
+// resolve sets the fields evaluations read from cfg; PutMetricAlarm and
+// the actions switches call it after changing cfg.
+func (a *alarm) resolve() {
+	a.periodMs = int64(a.period()) * 1000
+	a.n, a.m = a.evaluationPeriods(), a.datapointsToAlarm()
+	a.treat = a.treatMissing()
+	if i := slices.Index(treatMissingValues, a.treat); i >= 0 {
+		a.treat = treatMissingValues[i] // the constant's bytes, not cfg's
+	}
+	a.math = len(a.cfg.Metrics) > 0
+	for i, state := range stateValues {
+		a.repeats[i] = false
+		for _, arn := range a.actionsFor(state) {
+			if a.actionsEnabled() && strings.HasPrefix(arn, autoScalingActionPrefix) {
+				a.repeats[i] = true
+			}
+		}
+	}
+	a.breach = a.breaches()
+	a.stat, a.unit = statOf(a.statistic()), -1
+	if u := aws.ToString(a.cfg.Unit); u != "" {
+		a.unit = int(unitCode(u))
+	}
+}
+
+// stateIndex is the index of a state in stateValues.
+func stateIndex(state string) int {
+	switch state {
+	case StateValueOK:
+		return 0
+	case StateValueALARM:
+		return 1
+	}
+	return 2
 }
 
 // Defaults of PutMetricAlarm [API:PutMetricAlarm]: ActionsEnabled "The
@@ -168,11 +220,7 @@ func (c *CloudWatch) PutMetricAlarm(in *PutMetricAlarmInput) (*struct{}, error) 
 	a.cfg = clonePutMetricAlarm(in)
 	a.dims = dimsOf(in.Dimensions)
 	a.series = nil
-	a.breach = a.breaches()
-	a.stat, a.unit = statOf(a.statistic()), -1
-	if u := aws.ToString(in.Unit); u != "" {
-		a.unit = int(unitCode(u))
-	}
+	a.resolve()
 	a.configUpdated = now
 	a.gen++
 	if exists {
@@ -579,6 +627,7 @@ func (c *CloudWatch) setActionsEnabled(names []string, on bool) {
 	for _, name := range names {
 		if a, ok := c.alarms[name]; ok && a.actionsEnabled() != on {
 			a.cfg.ActionsEnabled = aws.Bool(on)
+			a.resolve()
 			verb := map[bool]string{true: "enabled", false: "disabled"}[on]
 			c.sim.Record("cloudwatch", "AlarmActions", a.arn, "alarm "+name+": actions "+verb)
 		}

@@ -58,7 +58,7 @@ func (c *CloudWatch) scheduleAt(a *alarm, boundaryMs int64) {
 		if a.deleted || a.gen != gen {
 			return // an action handler deleted or replaced the alarm
 		}
-		p := int64(a.period()) * 1000
+		p := a.periodMs
 		a.boundary = (a.boundary/p + 1) * p
 		c.sim.At(time.UnixMilli(a.boundary).Add(EvaluationDelay), a.eventName, a.tick)
 	}
@@ -205,7 +205,7 @@ func (a *alarm) breaches() func(float64) bool {
 func (c *CloudWatch) points(a *alarm, start, end, period int64) []point {
 	out := c.pointBuf[:0]
 	defer func() { c.pointBuf = out[:0] }()
-	if len(a.cfg.Metrics) > 0 {
+	if a.math {
 		q, err := compileQueries(a.cfg.Metrics)
 		if err != nil {
 			return nil
@@ -270,13 +270,12 @@ func (w *window) points(a *alarm, s *series, start, end, period int64) []point {
 // evaluate runs one evaluation of the alarm at the current time.
 func (c *CloudWatch) evaluate(a *alarm) {
 	now := c.now()
-	period := int64(a.period()) * 1000
+	period := a.periodMs
 	end := now.UnixMilli() / period * period
-	n := a.evaluationPeriods()
+	n, m := a.n, a.m
 	rangeLen := n + evaluationRangeExtra
 	start := end - int64(rangeLen)*period
-	m := a.datapointsToAlarm()
-	o := judge(c.points(a, start, end, period), rangeLen, n, m, a.treatMissing(), a.breach)
+	o := judge(c.points(a, start, end, period), rangeLen, n, m, a.treat, a.breach)
 	if (o.state == "" || o.state == a.state) && !a.repeatsActions() {
 		// No transition and no action to invoke again (most evaluations):
 		// the datapoints that decided need not be listed.
