@@ -57,8 +57,10 @@ type CloudWatch struct {
 	// series holds every metric by its key (see metricKey); metrics are
 	// never removed, so alarms may keep a pointer to theirs.
 	series map[string]*series
-	// keyBuf is reused to build keys for lookups (appendMetricKey).
-	keyBuf []byte
+	// keyBuf is reused to build keys for lookups (appendMetricKey);
+	// published is the metric of the last Publish.
+	keyBuf    []byte
+	published *series
 	// alarms holds the metric alarms by name.
 	alarms map[string]*alarm
 	// handlers receive the actions whose ARN starts with their prefix.

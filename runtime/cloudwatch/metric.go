@@ -36,6 +36,8 @@ type series struct {
 	highResolution bool
 	// inserts counts the samples inserted before the newest (see window).
 	inserts int
+	// nextPublished is the metric Publish was last called for after this one.
+	nextPublished *series
 }
 
 // sample is one published datapoint, or one value of a Values/Counts datum:
@@ -130,6 +132,13 @@ func dimensionsOf(in []Dim) []Dimension {
 	return out
 }
 
+// is reports whether the metric is namespace, name and dims, with dims in
+// the order of its first publication (in another order it is the same
+// metric, but is not recognised here).
+func (s *series) is(namespace, name string, dims []Dim) bool {
+	return s.name == name && s.namespace == namespace && slices.Equal(s.dims, dims)
+}
+
 // lookup returns the metric, or nil when nothing was ever published to it.
 func (c *CloudWatch) lookup(namespace, name string, dims []Dim) *series {
 	c.keyBuf = appendMetricKey(c.keyBuf[:0], namespace, name, dims)
@@ -164,7 +173,20 @@ func (s *series) add(x sample) {
 // AWS/ECS metrics every minute). Unlike PutMetricData it accepts the AWS/
 // namespaces and checks nothing; unit "" is None.
 func (c *CloudWatch) Publish(namespace, metricName string, dims []Dim, value float64, unit string, at time.Time) {
-	s := c.seriesFor(namespace, metricName, dims)
+	// A publisher publishes the same metrics in the same order every minute
+	// (ECS: each service's CPU and memory, then the cluster's), so the metric
+	// published after this one last time is tried before the map: it is
+	// found without building and hashing its key.
+	var s *series
+	if p := c.published; p != nil && p.nextPublished != nil && p.nextPublished.is(namespace, metricName, dims) {
+		s = p.nextPublished
+	} else {
+		s = c.seriesFor(namespace, metricName, dims)
+		if p != nil {
+			p.nextPublished = s
+		}
+	}
+	c.published = s
 	s.add(sample{t: at.UnixMilli(), n: 1, sum: value, lo: value, hi: value, unit: unitCode(unit)})
 	s.lastPut = c.now()
 }
