@@ -131,7 +131,7 @@ func (s *Sim) runReal(ctx context.Context, target int64, cond func() (bool, erro
 			return false, err
 		}
 		now := min(s.wallVirtual(), target)
-		if len(s.queue) > 0 && s.queue[0].at <= now {
+		if s.queue.len() > 0 && s.queue.next() <= now {
 			s.Step()
 			if ok, err := check(); ok || err != nil {
 				return ok, err
@@ -152,8 +152,8 @@ func (s *Sim) runReal(ctx context.Context, target int64, cond func() (bool, erro
 			return false, nil
 		}
 		next := target
-		if len(s.queue) > 0 && s.queue[0].at < next {
-			next = s.queue[0].at
+		if s.queue.len() > 0 && s.queue.next() < next {
+			next = s.queue.next()
 		}
 		timer.Reset(time.Until(s.wallAt(next)))
 		s.rt.mu.Lock()

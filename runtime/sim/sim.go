@@ -40,7 +40,7 @@ type Sim struct {
 	start    time.Time
 	now      int64 // nanoseconds since start
 	seq      uint64
-	queue    timerHeap
+	queue    queue
 	rand     *rand.Rand
 	seed     uint64
 	timeline []Event
@@ -145,20 +145,20 @@ func (t *Timer) Stop() bool {
 
 // Pending returns the number of scheduled events that have not fired,
 // stopped timers included.
-func (s *Sim) Pending() int { return len(s.queue) }
+func (s *Sim) Pending() int { return s.queue.len() }
 
 // NextAt returns the time of the next pending event.
 func (s *Sim) NextAt() (time.Time, bool) {
-	if len(s.queue) == 0 {
+	if s.queue.len() == 0 {
 		return time.Time{}, false
 	}
-	return s.start.Add(time.Duration(s.queue[0].at)), true
+	return s.start.Add(time.Duration(s.queue.next())), true
 }
 
 // Step fires the next pending event, moving the clock to its time. It
 // reports whether there was one.
 func (s *Sim) Step() bool {
-	if len(s.queue) == 0 {
+	if s.queue.len() == 0 {
 		return false
 	}
 	t := s.queue.pop()
@@ -195,7 +195,7 @@ func (s *Sim) advanceTo(ctx context.Context, target int64) error {
 				return err
 			}
 		}
-		if len(s.queue) == 0 || s.queue[0].at > target {
+		if s.queue.len() == 0 || s.queue.next() > target {
 			break
 		}
 		s.Step()
@@ -233,7 +233,7 @@ func (s *Sim) RunUntil(ctx context.Context, timeout time.Duration, cond func() (
 				return false, err
 			}
 		}
-		if len(s.queue) == 0 || s.queue[0].at > deadline {
+		if s.queue.len() == 0 || s.queue.next() > deadline {
 			s.now = deadline
 			ok, err := cond()
 			return ok, err

@@ -163,6 +163,22 @@ func BenchmarkQueue(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
+// BenchmarkQueueSharedInstants is the event loop as a day of service auto
+// scaling has it: 4,000 events pending on 50 instants, each rescheduling
+// itself a minute later (as 400 alarms, evaluated at the same second of
+// every minute, do).
+func BenchmarkQueueSharedInstants(b *testing.B) {
+	s := New(Config{})
+	for i := range 4000 {
+		var tick func()
+		tick = func() { s.After(time.Minute, "tick", tick) }
+		s.After(time.Duration(i%50)*time.Second, "tick", tick)
+	}
+	for b.Loop() {
+		s.Step()
+	}
+}
+
 // BenchmarkRecord is one timeline event, as a run of a day of 200 services
 // records some 78,000.
 func BenchmarkRecord(b *testing.B) {
