@@ -10,6 +10,7 @@
 // Simulated actions and where they live:
 //
 //	metric.go      PutMetricData, ListMetrics, and the Go API Publish; the metric store
+//	samples.go     the datapoints of one metric
 //	statistics.go  GetMetricStatistics, the Go API Series, statistics per period
 //	metricdata.go  GetMetricData, with MetricStat queries and arithmetic expressions
 //	alarm.go       PutMetricAlarm, DescribeAlarms, DescribeAlarmsForMetric, DeleteAlarms,
@@ -31,9 +32,11 @@
 // receive alarm actions through OnAction; plots read Series.
 //
 // Storage: the raw datapoints of each metric (namespace, name and dimension
-// set) are kept in time order in one slice; statistics are computed per
-// period on demand, finding the first datapoint by binary search. Nothing is
-// aggregated in advance, so any period and statistic can be asked for later.
+// set) are kept in time order (samples.go: one slice, then blocks of 512);
+// statistics are computed per period on demand, finding the first datapoint
+// by binary search. Nothing is aggregated in advance, so any period and
+// statistic can be asked for later. An alarm keeps the points of its last
+// evaluation, so that the next one computes only the period that is new.
 package cloudwatch
 
 import (
