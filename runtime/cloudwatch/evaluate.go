@@ -2,6 +2,8 @@ package cloudwatch
 
 import (
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ecsbox/ecsbox/runtime/aws"
@@ -34,6 +36,42 @@ const EvaluationDelay = 5 * time.Second
 // "depends on the length of the alarm period"; ecsbox always retrieves
 // EvaluationPeriods + 2 periods.
 const evaluationRangeExtra = 2
+
+// resolve sets the fields evaluations read from cfg; PutMetricAlarm and
+// the actions switches call it after changing cfg.
+func (a *alarm) resolve() {
+	a.periodMs = int64(a.period()) * 1000
+	a.n, a.m = a.evaluationPeriods(), a.datapointsToAlarm()
+	a.treat = a.treatMissing()
+	if i := slices.Index(treatMissingValues, a.treat); i >= 0 {
+		a.treat = treatMissingValues[i] // the constant's bytes, not cfg's
+	}
+	a.math = len(a.cfg.Metrics) > 0
+	for i, state := range stateValues {
+		a.repeats[i] = false
+		for _, arn := range a.actionsFor(state) {
+			if a.actionsEnabled() && strings.HasPrefix(arn, autoScalingActionPrefix) {
+				a.repeats[i] = true
+			}
+		}
+	}
+	a.breach = a.breaches()
+	a.stat, a.unit = statOf(a.statistic()), -1
+	if u := aws.ToString(a.cfg.Unit); u != "" {
+		a.unit = int(unitCode(u))
+	}
+}
+
+// stateIndex is the index of a state in stateValues.
+func stateIndex(state string) int {
+	switch state {
+	case StateValueOK:
+		return 0
+	case StateValueALARM:
+		return 1
+	}
+	return 2
+}
 
 // schedule plans the first evaluation of the alarm's current configuration.
 func (c *CloudWatch) schedule(a *alarm) {
