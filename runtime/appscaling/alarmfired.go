@@ -124,9 +124,9 @@ func (l *ttLine) then(outcome string) *ttLine {
 
 func (l *ttLine) String() string {
 	w := l.w.worded()
-	head := fmt.Sprintf("%s: %s %s > %s for %d minutes → AlarmHigh", l.policy, l.label, fmtNum(w.metric), fmtNum(w.target), alarmHighPeriods)
+	head := fmt.Sprintf("%s: %s %s > %s for %d minutes → AlarmHigh", l.policy, l.label, fmtMetric(w.metric), fmtNum(w.target), alarmHighPeriods)
 	if !w.high {
-		head = fmt.Sprintf("%s: %s %s < %s for %d minutes → AlarmLow", l.policy, l.label, fmtNum(w.metric), fmtNum(w.target*alarmLowThresholdRate), alarmLowPeriods)
+		head = fmt.Sprintf("%s: %s %s < %s for %d minutes → AlarmLow", l.policy, l.label, fmtMetric(w.metric), fmtMetric(w.target*alarmLowThresholdRate), alarmLowPeriods)
 	}
 	outcome := l.outcome
 	if outcome == "" {
@@ -284,10 +284,10 @@ func (a *AppScaling) stepFired(t *target, p *policy, alarmName string, metric fl
 		return
 	}
 	diff := metric - spec.Threshold
-	head := fmt.Sprintf("%s: %s %s (threshold %s, metric − threshold = %s) → alarm %s", p.name, spec.MetricName, fmtNum(metric), fmtNum(spec.Threshold), fmtNum(diff), alarmName)
+	head := fmt.Sprintf("%s: %s %s (threshold %s, metric − threshold = %s) → alarm %s", p.name, spec.MetricName, fmtMetric(metric), fmtNum(spec.Threshold), fmtMetric(diff), alarmName)
 	s, found := pickStep(p.step.StepAdjustments, diff)
 	if !found {
-		a.explain(t.resourceID, head+" → no step adjustment covers "+fmtNum(diff)+"; no scaling")
+		a.explain(t.resourceID, head+" → no step adjustment covers "+fmtMetric(diff)+"; no scaling")
 		return
 	}
 	adjType := aws.ToString(p.step.AdjustmentType)

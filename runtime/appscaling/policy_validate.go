@@ -278,3 +278,9 @@ func fmtBound(v float64) string {
 
 // fmtNum prints a number the short way: 50, 82.4, 0.25.
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// fmtMetric writes a metric value for explanations, to two decimals
+// (51.99999999999997 reads 52): the decisions use the exact value.
+func fmtMetric(v float64) string {
+	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+}

@@ -80,12 +80,12 @@ func (w ttWant) worded() ttWant {
 	case w.high && w.running == 0:
 		w.formula = "running = 0 → scale out by the minimum amount: desired = 1"
 	case w.high:
-		w.formula = fmt.Sprintf("desired = ceil(%d × %s / %s) = %d", w.running, fmtNum(w.metric), fmtNum(w.target), w.capacity)
+		w.formula = fmt.Sprintf("desired = ceil(%d × %s / %s) = %d", w.running, fmtMetric(w.metric), fmtNum(w.target), w.capacity)
 		if w.dir == 0 {
 			w.reason = fmt.Sprintf("%d is not more than the %d running", w.capacity, w.running)
 		}
 	default:
-		w.formula = fmt.Sprintf("desired = max(min %d, ceil(%d × %s / %s) = %d) = %d", w.minCap, w.running, fmtNum(w.metric), fmtNum(w.target), w.raw, w.capacity)
+		w.formula = fmt.Sprintf("desired = max(min %d, ceil(%d × %s / %s) = %d) = %d", w.minCap, w.running, fmtMetric(w.metric), fmtNum(w.target), w.raw, w.capacity)
 		if w.dir == 0 {
 			w.reason = fmt.Sprintf("%d would not remove a task from the %d running", w.capacity, w.running)
 		}

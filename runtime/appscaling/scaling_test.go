@@ -199,3 +199,11 @@ func TestStepWorkedExample(t *testing.T) {
 		t.Errorf("cause = %q", got)
 	}
 }
+
+func TestFmtMetric(t *testing.T) {
+	for in, want := range map[float64]string{51.99999999999997: "52", 84.125: "84.13", 2400: "2400", 0.004: "0"} {
+		if got := fmtMetric(in); got != want {
+			t.Errorf("fmtMetric(%v) = %s, want %s", in, got, want)
+		}
+	}
+}
