@@ -2,6 +2,7 @@ package builtins
 
 import (
 	"fmt"
+	"strings"
 
 	"go.starlark.net/starlark"
 )
@@ -78,6 +79,13 @@ func arnArg(fn, param string, v starlark.Value, key string) (string, error) {
 		if x, found, _ := d.Get(starlark.String(key)); found {
 			if s, ok := starlark.AsString(x); ok {
 				return s, nil
+			}
+		}
+		// {"LoadBalancers": [{...}]} as create_load_balancer returns it.
+		plural := strings.TrimSuffix(key, "Arn") + "s"
+		if x, found, _ := d.Get(starlark.String(plural)); found {
+			if l, ok := x.(*starlark.List); ok && l.Len() == 1 {
+				return arnArg(fn, param, l.Index(0), key)
 			}
 		}
 	}
