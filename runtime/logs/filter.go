@@ -1,7 +1,6 @@
 package logs
 
 import (
-	"encoding/base64"
 	"sort"
 	"strings"
 	"time"
@@ -130,7 +129,7 @@ func encodeFilterToken(forward bool, k eventKey) string {
 	if forward {
 		dir = "f"
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte("ecsbox-logs1\x00FilterLogEvents\x00" + dir + k.digits()))
+	return encodeToken("FilterLogEvents", dir+k.digits())
 }
 
 func decodeFilterToken(t string) (bool, eventKey, error) {

@@ -1,32 +1,23 @@
 package logs
 
-import (
-	"encoding/base64"
-	"strings"
-)
+import "github.com/ecsbox/ecsbox/runtime/aws/pages"
 
 // Describe operations return up to 50 items per page, and take a limit of 1
 // to 50 (the model's DescribeLimit) [API:DescribeLogGroups].
 const describeLimit = 50
 
-// A page token names the operation and the key of the last item returned:
-// the next page starts after that key in the listing's order, so pages stay
-// stable when items come and go between calls. The encoding is opaque to
-// callers, as AWS's is.
-func encodeToken(op, lastKey string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("ecsbox-logs1\x00" + op + "\x00" + lastKey))
-}
+// tokens are CloudWatch Logs' own page tokens (runtime/aws/pages): they name
+// the operation and the key of the last item returned, opaque as AWS's are.
+var tokens = pages.Format{Magic: "ecsbox-logs1"}
+
+func encodeToken(op, lastKey string) string { return tokens.Encode(op, lastKey) }
 
 func decodeToken(op, token string) (string, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil {
+	last, ok := tokens.Decode(op, token)
+	if !ok {
 		return "", badToken()
 	}
-	parts := strings.SplitN(string(raw), "\x00", 3)
-	if len(parts) != 3 || parts[0] != "ecsbox-logs1" || parts[1] != op {
-		return "", badToken()
-	}
-	return parts[2], nil
+	return last, nil
 }
 
 // badToken is what moto returns for a token it cannot read, after AWS
@@ -40,28 +31,11 @@ func badToken() error {
 // the token, and the token of the page after it (nil on the last page).
 // after(a, b) reports whether key a comes after key b in the listing order.
 func paginate(op string, keys []string, size int, nextToken *string, after func(a, b string) bool) ([]string, *string, error) {
-	start := 0
-	if nextToken != nil && *nextToken != "" {
-		last, err := decodeToken(op, *nextToken)
-		if err != nil {
-			return nil, nil, err
-		}
-		start = len(keys)
-		for i, k := range keys {
-			if after(k, last) {
-				start = i
-				break
-			}
-		}
-	}
-	end := min(start+size, len(keys))
-	page := append([]string{}, keys[start:end]...)
-	var next *string
-	if end < len(keys) {
-		t := encodeToken(op, keys[end-1])
-		next = &t
-	}
-	return page, next, nil
+	return pages.Pager{
+		Tokens: tokens, Default: size,
+		BadToken: func(string) error { return badToken() },
+		Order:    pages.After(after),
+	}.Page(op, keys, nil, nextToken)
 }
 
 func ascending(a, b string) bool  { return a > b }
