@@ -1,9 +1,7 @@
 package appscaling
 
 import (
-	"encoding/base64"
-	"strings"
-
+	"github.com/ecsbox/ecsbox/runtime/aws/pages"
 	"github.com/ecsbox/ecsbox/runtime/awserr"
 )
 
@@ -16,60 +14,22 @@ const (
 	maxPageSize     = 50
 )
 
-// A page token names the operation and the key of the last item returned; the
-// next page starts after that key. Keying on the item rather than an offset
-// keeps pages stable when items come and go between calls.
-func encodeToken(op, lastKey string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("ecsbox1\x00" + op + "\x00" + lastKey))
-}
-
-func decodeToken(op, token string) (string, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(token)
-	if err == nil {
-		parts := strings.SplitN(string(raw), "\x00", 3)
-		if len(parts) == 3 && parts[0] == "ecsbox1" && parts[1] == op {
-			return parts[2], nil
-		}
-	}
-	// text not verified
-	return "", awserr.New(InvalidNextTokenException, "Invalid NextToken")
-}
-
 // paginate returns the page of keys (already in listing order) that follows
 // the token, and the token of the next page (nil on the last page). Keys must
-// be unique.
+// be unique. Tokens name the operation and the last key (runtime/aws/pages);
+// the page starts just after that key, and when that item has gone since,
+// the listing ends (pages.Exact).
 func paginate(op string, keys []string, maxResults *int, nextToken *string) ([]string, *string, error) {
-	size := defaultPageSize
-	if maxResults != nil {
-		if *maxResults < 1 || *maxResults > maxPageSize {
+	return pages.Pager{
+		Tokens: pages.Standard, Default: defaultPageSize, Min: 1, Max: maxPageSize,
+		BadSize: func(int) error {
 			// text not verified; the range is [AAS-API:DescribeScalableTargets]
-			return nil, nil, validation("MaxResults must be between 1 and %d", maxPageSize)
-		}
-		size = *maxResults
-	}
-	start := 0
-	if nextToken != nil && *nextToken != "" {
-		last, err := decodeToken(op, *nextToken)
-		if err != nil {
-			return nil, nil, err
-		}
-		// The page starts after the last key returned; when that item has
-		// gone since, nothing after it can be told apart, so the listing
-		// ends (an item removed between pages is the caller's race).
-		start = len(keys)
-		for i, k := range keys {
-			if k == last {
-				start = i + 1
-				break
-			}
-		}
-	}
-	end := min(start+size, len(keys))
-	page := append([]string{}, keys[start:end]...)
-	var next *string
-	if end < len(keys) {
-		t := encodeToken(op, keys[end-1])
-		next = &t
-	}
-	return page, next, nil
+			return validation("MaxResults must be between 1 and %d", maxPageSize)
+		},
+		BadToken: func(string) error {
+			// text not verified
+			return awserr.New(InvalidNextTokenException, "Invalid NextToken")
+		},
+		Order: pages.Exact,
+	}.Page(op, keys, maxResults, nextToken)
 }
