@@ -2,9 +2,10 @@ package appscaling
 
 import (
 	"math"
-	"reflect"
 	"testing"
 	"time"
+
+	"github.com/ecsbox/ecsbox/internal/apitest"
 )
 
 // TestOperationsNeverPanic calls every operation with a nil request and with
@@ -15,24 +16,7 @@ func TestOperationsNeverPanic(t *testing.T) {
 	f.register(t, web, 1, 5)
 	f.put(t, ttRequest(web, "cpu", 50))
 	for _, a := range []*AppScaling{f.a, New(Config{})} {
-		v := reflect.ValueOf(a)
-		for i := range v.NumMethod() {
-			m := v.Type().Method(i)
-			mt := m.Type
-			if mt.NumIn() != 2 || mt.NumOut() != 2 || mt.In(1).Kind() != reflect.Pointer {
-				continue
-			}
-			for _, arg := range []reflect.Value{reflect.Zero(mt.In(1)), reflect.New(mt.In(1).Elem())} {
-				func() {
-					defer func() {
-						if r := recover(); r != nil {
-							t.Errorf("%s panicked: %v", m.Name, r)
-						}
-					}()
-					v.Method(i).Call([]reflect.Value{arg})
-				}()
-			}
-		}
+		apitest.NeverPanics(t, a)
 		a.AlarmFired("", "", "", "", time.Time{}, math.NaN())
 		_ = a.Explain("")
 	}

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/ecsbox/ecsbox/internal/apitest"
 )
 
 var operations = []string{"CreateAutoScalingGroup", "UpdateAutoScalingGroup", "SetDesiredCapacity", "DescribeAutoScalingGroups",
@@ -17,24 +19,7 @@ func TestOperationsNeverPanic(t *testing.T) {
 	fx := newFixture(t)
 	fx.group("asg", 1, 3, nil)
 	fx.advance(time.Minute)
-	v := reflect.ValueOf(fx.as)
-	for i := range v.NumMethod() {
-		m := v.Type().Method(i)
-		mt := m.Type
-		if mt.NumIn() != 2 || mt.NumOut() != 2 || mt.In(1).Kind() != reflect.Pointer || mt.In(1).Elem().Kind() != reflect.Struct {
-			continue
-		}
-		for _, arg := range []reflect.Value{reflect.Zero(mt.In(1)), reflect.New(mt.In(1).Elem())} {
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						t.Errorf("%s panicked: %v", m.Name, r)
-					}
-				}()
-				v.Method(i).Call([]reflect.Value{arg})
-			}()
-		}
-	}
+	apitest.NeverPanics(t, fx.as)
 }
 
 // TestOperationSignatures checks the signature the builtins call by

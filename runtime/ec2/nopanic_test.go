@@ -3,30 +3,15 @@ package ec2
 import (
 	"reflect"
 	"testing"
+
+	"github.com/ecsbox/ecsbox/internal/apitest"
 )
 
 // TestOperationsNeverPanic calls every operation with a nil request and with
 // an empty one, as the builtins layer may.
 func TestOperationsNeverPanic(t *testing.T) {
 	e, _ := newTestEC2()
-	v := reflect.ValueOf(e)
-	for i := range v.NumMethod() {
-		m := v.Type().Method(i)
-		mt := m.Type
-		if mt.NumIn() != 2 || mt.NumOut() != 2 || mt.In(1).Kind() != reflect.Pointer {
-			continue
-		}
-		for _, arg := range []reflect.Value{reflect.Zero(mt.In(1)), reflect.New(mt.In(1).Elem())} {
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						t.Errorf("%s panicked: %v", m.Name, r)
-					}
-				}()
-				v.Method(i).Call([]reflect.Value{arg})
-			}()
-		}
-	}
+	apitest.NeverPanics(t, e)
 }
 
 // TestOperationSignatures checks that every method named after an EC2 API

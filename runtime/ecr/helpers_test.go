@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ecsbox/ecsbox/internal/apitest"
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/awserr"
 	"github.com/ecsbox/ecsbox/runtime/sim"
@@ -89,22 +89,5 @@ func tagsByImage(t *testing.T, r *ECR, repo string) []string {
 func TestOperationsNeverPanic(t *testing.T) {
 	r, _ := newTestECR()
 	mustCreate(t, r, "web", "")
-	v := reflect.ValueOf(r)
-	for i := range v.NumMethod() {
-		m := v.Type().Method(i)
-		mt := m.Type
-		if mt.NumIn() != 2 || mt.NumOut() != 2 || mt.In(1).Kind() != reflect.Pointer || mt.In(1).Elem().Kind() != reflect.Struct {
-			continue
-		}
-		for _, arg := range []reflect.Value{reflect.Zero(mt.In(1)), reflect.New(mt.In(1).Elem())} {
-			func() {
-				defer func() {
-					if p := recover(); p != nil {
-						t.Errorf("%s panicked: %v", m.Name, p)
-					}
-				}()
-				v.Method(i).Call([]reflect.Value{arg})
-			}()
-		}
-	}
+	apitest.NeverPanics(t, r)
 }

@@ -1,10 +1,10 @@
 package elbv2
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/ecsbox/ecsbox/internal/apitest"
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/ec2"
 )
@@ -158,22 +158,5 @@ func TestTags(t *testing.T) {
 // empty one, as the builtins layer may.
 func TestOperationsNeverPanic(t *testing.T) {
 	f := newFixture(t)
-	v := reflect.ValueOf(f.elb)
-	for i := range v.NumMethod() {
-		m := v.Type().Method(i)
-		mt := m.Type
-		if mt.NumIn() != 2 || mt.NumOut() != 2 || mt.In(1).Kind() != reflect.Pointer {
-			continue
-		}
-		for _, arg := range []reflect.Value{reflect.Zero(mt.In(1)), reflect.New(mt.In(1).Elem())} {
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						t.Errorf("%s panicked: %v", m.Name, r)
-					}
-				}()
-				v.Method(i).Call([]reflect.Value{arg})
-			}()
-		}
-	}
+	apitest.NeverPanics(t, f.elb)
 }

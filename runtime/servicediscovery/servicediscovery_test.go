@@ -3,10 +3,10 @@ package servicediscovery
 import (
 	"context"
 	"errors"
-	"reflect"
 	"testing"
 	"time"
 
+	"github.com/ecsbox/ecsbox/internal/apitest"
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/awserr"
 	"github.com/ecsbox/ecsbox/runtime/sim"
@@ -161,22 +161,5 @@ func TestHTTPNamespace(t *testing.T) {
 
 func TestOperationsNeverPanic(t *testing.T) {
 	sd, _ := newTest(t)
-	v := reflect.ValueOf(sd)
-	for i := range v.NumMethod() {
-		m := v.Type().Method(i)
-		mt := m.Type
-		if mt.NumIn() != 2 || mt.NumOut() != 2 || mt.In(1).Kind() != reflect.Pointer {
-			continue
-		}
-		for _, arg := range []reflect.Value{reflect.Zero(mt.In(1)), reflect.New(mt.In(1).Elem())} {
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						t.Errorf("%s panicked: %v", m.Name, r)
-					}
-				}()
-				v.Method(i).Call([]reflect.Value{arg})
-			}()
-		}
-	}
+	apitest.NeverPanics(t, sd)
 }

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/ecsbox/ecsbox/internal/apitest"
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/awserr"
 	"github.com/ecsbox/ecsbox/runtime/ec2"
@@ -146,24 +147,7 @@ func TestPutParameter(t *testing.T) {
 
 func TestOperationsNeverPanic(t *testing.T) {
 	s, _ := newTestSSM()
-	v := reflect.ValueOf(s)
-	for i := range v.NumMethod() {
-		m := v.Type().Method(i)
-		mt := m.Type
-		if mt.NumIn() != 2 || mt.NumOut() != 2 || mt.In(1).Kind() != reflect.Pointer {
-			continue
-		}
-		for _, arg := range []reflect.Value{reflect.Zero(mt.In(1)), reflect.New(mt.In(1).Elem())} {
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						t.Errorf("%s panicked: %v", m.Name, r)
-					}
-				}()
-				v.Method(i).Call([]reflect.Value{arg})
-			}()
-		}
-	}
+	apitest.NeverPanics(t, s)
 	// a nil EC2 leaves only the account's own parameters
 	if n := len(New(Config{Sim: sim.New(sim.Config{}), Identity: aws.DefaultIdentity()}).PublicParameters()); n != 0 {
 		t.Fatalf("%d public parameters without EC2", n)
