@@ -149,10 +149,13 @@ func (d *Docker) Close() error {
 	d.untagMirrors(ctx)
 	ours := func(labels map[string]string) bool { return labels[LabelRun] == d.runID }
 	var err error
-	for try := 0; try < 5; try++ {
-		// A removal the daemon is still doing makes ours fail ("removal
-		// of container ... is already in progress"): try again.
-		if _, err = removeLabelled(ctx, d.cli, ours); err == nil {
+	for try := 0; try < 30; try++ {
+		// A removal the daemon is still doing (one a cancelled background
+		// removal asked for) makes ours fail ("removal of container ... is
+		// already in progress") and keeps the container listed until it
+		// ends: go on until a pass finds nothing of ours left.
+		var n int
+		if n, err = removeLabelled(ctx, d.cli, ours); err == nil && n == 0 {
 			break
 		}
 		time.Sleep(300 * time.Millisecond)
