@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ecsbox/ecsbox/runtime/aws"
+	"github.com/ecsbox/ecsbox/runtime/cmdline"
 	"github.com/ecsbox/ecsbox/runtime/containers"
 	"github.com/ecsbox/ecsbox/runtime/ec2"
 )
@@ -197,40 +197,7 @@ func (e *ECS) realContainerExited(t *task, name string, code int, oom bool) {
 // command without a shell [DG:ecs-exec]: the words are the argv.
 func (e *ECS) execReal(t *task, c *container, command string) {
 	e.sim.Recordf("ecs", "ExecuteCommand", t.arn, "executed %q in container %s of task %s", command, c.name, t.id)
-	e.driver.Exec(t.id, c.name, shellWords(command))
-}
-
-// shellWords splits a command line into words, honouring quotes.
-func shellWords(s string) []string {
-	var out []string
-	var cur strings.Builder
-	inWord := false
-	var quote rune
-	for _, r := range s {
-		switch {
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			} else {
-				cur.WriteRune(r)
-			}
-		case r == '\'' || r == '"':
-			quote, inWord = r, true
-		case r == ' ' || r == '\t' || r == '\n':
-			if inWord {
-				out = append(out, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		default:
-			cur.WriteRune(r)
-			inWord = true
-		}
-	}
-	if inWord {
-		out = append(out, cur.String())
-	}
-	return out
+	e.driver.Exec(t.id, c.name, cmdline.Words(command))
 }
 
 // containerTaskSpec is the task as the driver runs it: the task definition

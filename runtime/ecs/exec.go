@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ecsbox/ecsbox/runtime/aws"
+	"github.com/ecsbox/ecsbox/runtime/cmdline"
 )
 
 // ECS Exec. execute_command opens an SSM session into a running container
@@ -192,7 +193,7 @@ func parseStress(args []string) (p stressProcess, timeout time.Duration, ok bool
 		case "-t", "--timeout":
 			v := value()
 			years := strings.HasSuffix(v, "y")
-			d, good := parseSeconds(strings.TrimSuffix(v, "y"))
+			d, good := cmdline.Seconds(strings.TrimSuffix(v, "y"))
 			if !good {
 				return p, 0, false
 			}

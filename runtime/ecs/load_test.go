@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecsbox/ecsbox/runtime/aws"
 	"github.com/ecsbox/ecsbox/runtime/cloudwatch"
+	"github.com/ecsbox/ecsbox/runtime/cmdline"
 	"github.com/ecsbox/ecsbox/runtime/iam"
 )
 
@@ -66,27 +67,11 @@ func TestParseStress(t *testing.T) {
 		{"--frobnicate", 0, 0, 0, false},
 	}
 	for _, c := range cases {
-		p, timeout, ok := parseStress(splitWords(c.args))
+		p, timeout, ok := parseStress(cmdline.Words(c.args))
 		if ok != c.ok || (ok && (p.cpuWorkers != c.workers || p.memoryMiB != c.mem || timeout != c.timeout)) {
 			t.Errorf("parseStress(%q) = %+v %s %v", c.args, p, timeout, ok)
 		}
 	}
-}
-
-func splitWords(s string) []string {
-	var out []string
-	cur := ""
-	for _, r := range s + " " {
-		if r == ' ' {
-			if cur != "" {
-				out = append(out, cur)
-			}
-			cur = ""
-		} else {
-			cur += string(r)
-		}
-	}
-	return out
 }
 
 // execWorld is a Fargate service of 2 tasks (0.5 vCPU, 1 GB) whose task role

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ecsbox/ecsbox/runtime/cmdline"
 )
 
 // The simulated workload: what the process in a container does, read from
@@ -68,7 +70,7 @@ func parseWorkload(command []string) workload {
 	switch words[0] {
 	case "sleep", "/bin/sleep":
 		if len(words) == 2 {
-			if d, ok := parseSeconds(words[1]); ok {
+			if d, ok := cmdline.Seconds(words[1]); ok {
 				return workload{runFor: d, ignoresSIGTERM: true}
 			}
 		}
@@ -86,25 +88,4 @@ func parseWorkload(command []string) workload {
 		return workload{exitsNow: true, exitCode: 1}
 	}
 	return workload{}
-}
-
-// parseSeconds reads sleep's argument: seconds, or a number with an s, m,
-// h or d suffix as GNU sleep takes it.
-func parseSeconds(s string) (time.Duration, bool) {
-	unit := time.Second
-	switch {
-	case strings.HasSuffix(s, "s"):
-		s = strings.TrimSuffix(s, "s")
-	case strings.HasSuffix(s, "m"):
-		s, unit = strings.TrimSuffix(s, "m"), time.Minute
-	case strings.HasSuffix(s, "h"):
-		s, unit = strings.TrimSuffix(s, "h"), time.Hour
-	case strings.HasSuffix(s, "d"):
-		s, unit = strings.TrimSuffix(s, "d"), 24*time.Hour
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 {
-		return 0, false
-	}
-	return time.Duration(f * float64(unit)), true
 }

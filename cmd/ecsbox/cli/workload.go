@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/ecsbox/ecsbox/runtime/cmdline"
 )
 
 // The workload: what runs inside ecsbox/workload, the image docker mode
@@ -70,7 +72,7 @@ func workloadCommand(args []string, stdout, stderr io.Writer) int {
 	switch name {
 	case "sleep":
 		if len(args) == 2 {
-			if d, ok := workloadSeconds(args[1]); ok {
+			if d, ok := cmdline.Seconds(args[1]); ok {
 				signal.Ignore(syscall.SIGTERM, syscall.SIGINT)
 				fmt.Fprintf(stdout, "ecsbox workload: sleeping %s\n", d)
 				time.Sleep(d)
@@ -113,7 +115,7 @@ func workloadCommand(args []string, stdout, stderr io.Writer) int {
 // "exit N" ends the script with N.
 func workloadScript(script string, stdout, stderr io.Writer) int {
 	var tokens []string
-	for _, w := range splitWords(script) {
+	for _, w := range cmdline.Words(script) {
 		if cut, ok := strings.CutSuffix(w, ";"); ok && w != ";" {
 			tokens = append(tokens, cut, ";")
 			continue
@@ -136,61 +138,6 @@ func workloadScript(script string, stdout, stderr io.Writer) int {
 		cmd = nil
 	}
 	return status
-}
-
-// splitWords splits a shell command line into words, honouring single and
-// double quotes (no expansions).
-func splitWords(s string) []string {
-	var out []string
-	var cur strings.Builder
-	inWord := false
-	var quote rune
-	for _, r := range s {
-		switch {
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			} else {
-				cur.WriteRune(r)
-			}
-		case r == '\'' || r == '"':
-			quote, inWord = r, true
-		case r == ' ' || r == '\t' || r == '\n':
-			if inWord {
-				out = append(out, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		default:
-			cur.WriteRune(r)
-			inWord = true
-		}
-	}
-	if inWord {
-		out = append(out, cur.String())
-	}
-	return out
-}
-
-// workloadSeconds reads sleep's argument: seconds, or a number with an s,
-// m, h or d suffix, as GNU sleep takes it.
-func workloadSeconds(s string) (time.Duration, bool) {
-	unit := time.Second
-	switch {
-	case strings.HasSuffix(s, "s"):
-		s = strings.TrimSuffix(s, "s")
-	case strings.HasSuffix(s, "m"):
-		s, unit = strings.TrimSuffix(s, "m"), time.Minute
-	case strings.HasSuffix(s, "h"):
-		s, unit = strings.TrimSuffix(s, "h"), time.Hour
-	case strings.HasSuffix(s, "d"):
-		s, unit = strings.TrimSuffix(s, "d"), 24*time.Hour
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 {
-		return 0, false
-	}
-	return time.Duration(f * float64(unit)), true
 }
 
 // serveWorkload is the default workload: an HTTP server on every container
@@ -285,7 +232,7 @@ func stressWorkload(args []string, stdout, stderr io.Writer) int {
 		case "-t", "--timeout":
 			v := value()
 			years := strings.HasSuffix(v, "y")
-			d, ok := workloadSeconds(strings.TrimSuffix(v, "y"))
+			d, ok := cmdline.Seconds(strings.TrimSuffix(v, "y"))
 			if !ok {
 				err = errors.New("invalid timeout")
 			}
