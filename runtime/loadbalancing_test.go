@@ -354,3 +354,102 @@ func TestCircuitBreakerCountsELBFailures(t *testing.T) {
 		t.Errorf("rollout %s with %d failed tasks, want FAILED at 10", aws.ToString(d.RolloutState), aws.ToInt(d.FailedTasks))
 	}
 }
+
+func (a *albAccount) setDesired(n int) {
+	a.t.Helper()
+	a.must(a.c.ECS.UpdateService(&ecs.UpdateServiceRequest{Cluster: aws.String("demo"), Service: aws.String("web"), DesiredCount: aws.Int(n)}))
+}
+
+func (a *albAccount) taskStatuses() []string {
+	a.t.Helper()
+	var out []string
+	for _, status := range []string{"RUNNING", "STOPPED"} {
+		list, err := a.c.ECS.ListTasks(&ecs.ListTasksRequest{Cluster: aws.String("demo"), DesiredStatus: aws.String(status)})
+		a.must(list, err)
+		if len(list.TaskArns) == 0 {
+			continue
+		}
+		d, err := a.c.ECS.DescribeTasks(&ecs.DescribeTasksRequest{Cluster: aws.String("demo"), Tasks: list.TaskArns})
+		a.must(d, err)
+		for _, task := range d.Tasks {
+			out = append(out, aws.ToString(task.LastStatus)+": "+aws.ToString(task.StoppedReason))
+		}
+	}
+	return out
+}
+
+// What ends a task's DEACTIVATING besides the deregistration delay: its
+// target group deleted, its host terminated; and a service with several
+// target groups deregisters every target.
+func TestDeactivatingEnds(t *testing.T) {
+	t.Run("target group deleted", func(t *testing.T) {
+		a := newALBAccount(t, "ip")
+		a.must(a.c.EC2.AuthorizeSecurityGroupIngress(&ec2.AuthorizeSecurityGroupIngressRequest{GroupId: aws.String(a.instSG),
+			IpPermissions: []ec2.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int(80), ToPort: aws.Int(80),
+				UserIdGroupPairs: []ec2.UserIdGroupPair{{GroupId: aws.String(a.albSG)}}}}}))
+		nc := &ecs.NetworkConfiguration{AwsvpcConfiguration: &ecs.AwsVpcConfiguration{Subnets: a.subnets}}
+		a.service("vpc", 1, func(in *ecs.CreateServiceRequest) { in.NetworkConfiguration = nc })
+		advance(t, a.c, 5*time.Minute)
+		a.setDesired(0)
+		advance(t, a.c, 5*time.Second)
+		listeners, err := a.c.ELBv2.DescribeListeners(&elbv2.DescribeListenersInput{LoadBalancerArn: aws.String(a.lbArn)})
+		a.must(listeners, err)
+		a.must(a.c.ELBv2.DeleteListener(&elbv2.DeleteListenerInput{ListenerArn: listeners.Listeners[0].ListenerArn}))
+		a.must(a.c.ELBv2.DeleteTargetGroup(&elbv2.DeleteTargetGroupInput{TargetGroupArn: aws.String(a.tgArn)}))
+		advance(t, a.c, time.Minute)
+		if got := a.taskStatuses(); len(got) != 1 || !strings.HasPrefix(got[0], "STOPPED") {
+			t.Errorf("a task whose target group was deleted while it drained: %v", got)
+		}
+	})
+	t.Run("host terminated", func(t *testing.T) {
+		a := newALBAccount(t, "instance")
+		a.openEphemeral()
+		a.service("bridge", 1)
+		advance(t, a.c, 5*time.Minute)
+		a.setDesired(0)
+		advance(t, a.c, 10*time.Second)
+		for _, inst := range a.c.EC2.Instances() {
+			a.must(a.c.EC2.TerminateInstances(&ec2.TerminateInstancesRequest{InstanceIds: []string{inst.ID}}))
+		}
+		advance(t, a.c, time.Minute)
+		if got := a.taskStatuses(); len(got) != 1 || !strings.HasPrefix(got[0], "STOPPED: Host EC2") {
+			t.Errorf("a draining task whose host was terminated: %v", got)
+		}
+	})
+	t.Run("three target groups, one unused", func(t *testing.T) {
+		a := newALBAccount(t, "instance")
+		a.openEphemeral()
+		vpc := a.c.EC2.DefaultSubnets()[0].VPCID
+		lbs := []ecs.LoadBalancer{{TargetGroupArn: aws.String(a.tgArn), ContainerName: aws.String("web"), ContainerPort: aws.Int(80)}}
+		for i, port := range []int{8080, 8081} {
+			tg, err := a.c.ELBv2.CreateTargetGroup(&elbv2.CreateTargetGroupInput{Name: aws.String("more" + string(rune('a'+i))), Protocol: aws.String("HTTP"),
+				Port: aws.Int(80), VpcId: aws.String(vpc)})
+			a.must(tg, err)
+			arn := tg.TargetGroups[0].TargetGroupArn
+			a.must(a.c.ELBv2.CreateListener(&elbv2.CreateListenerInput{LoadBalancerArn: aws.String(a.lbArn), Protocol: aws.String("HTTP"), Port: aws.Int(port),
+				DefaultActions: []elbv2.Action{{Type: aws.String("forward"), TargetGroupArn: arn}}}))
+			lbs = append(lbs, ecs.LoadBalancer{TargetGroupArn: arn, ContainerName: aws.String("web"), ContainerPort: aws.Int(80)})
+		}
+		a.service("bridge", 1, func(in *ecs.CreateServiceRequest) { in.LoadBalancers = lbs })
+		advance(t, a.c, 5*time.Minute)
+		listeners, err := a.c.ELBv2.DescribeListeners(&elbv2.DescribeListenersInput{LoadBalancerArn: aws.String(a.lbArn)})
+		a.must(listeners, err)
+		for _, l := range listeners.Listeners {
+			if aws.ToInt(l.Port) == 80 {
+				a.must(a.c.ELBv2.DeleteListener(&elbv2.DeleteListenerInput{ListenerArn: l.ListenerArn}))
+			}
+		}
+		a.setDesired(0)
+		advance(t, a.c, 6*time.Minute) // the 300 s deregistration delay
+		for _, lb := range lbs {
+			h, err := a.c.ELBv2.DescribeTargetHealth(&elbv2.DescribeTargetHealthInput{TargetGroupArn: lb.TargetGroupArn})
+			a.must(h, err)
+			if len(h.TargetHealthDescriptions) != 0 {
+				t.Errorf("%s still has targets: %+v", aws.ToString(lb.TargetGroupArn), h.TargetHealthDescriptions[0].TargetHealth)
+			}
+		}
+		if got := a.taskStatuses(); len(got) != 1 || !strings.HasPrefix(got[0], "STOPPED") {
+			t.Errorf("task: %v", got)
+		}
+	})
+}

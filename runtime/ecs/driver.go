@@ -173,6 +173,7 @@ func (e *ECS) realStarted(t *task) {
 			t.instance.pulled[c.image] = true
 		}
 	}
+	e.activate(t)
 	e.setStatus(t, taskRunning)
 	e.scheduleSpotInterruption(t)
 }

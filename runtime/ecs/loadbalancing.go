@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -166,7 +167,9 @@ func (e *ECS) deregisterTargets(t *task) bool {
 		return false
 	}
 	s := t.service
-	for _, tg := range t.targets {
+	// A target of a group no load balancer uses is gone at once, and its
+	// hook edits t.targets: loop over a copy.
+	for _, tg := range slices.Clone(t.targets) {
 		if err := e.elb.DeregisterTarget(tg.tgArn, tg.id, tg.port); err != nil {
 			tg.state = ""
 			continue
@@ -288,7 +291,9 @@ func (t *task) unhealthyTarget() *lbTarget {
 }
 
 // targetsHealthy reports whether every target group the task's service
-// uses finds the task healthy.
+// uses finds the task healthy. A target group no listener uses leaves its
+// targets unused, never healthy, so a deployment behind it does not
+// complete, as users see in AWS (aws/containers-roadmap#1884).
 func (t *task) targetsHealthy() bool {
 	if t.service == nil || len(t.service.lbs) == 0 {
 		return true

@@ -154,13 +154,7 @@ func (e *ECS) run(t *task) {
 		}
 		e.logLine(c, "%s", startupLine(c, c.ports))
 	}
-	if e.activates(t) {
-		// ACTIVATING: ECS registers the task with its target groups and
-		// Cloud Map services before it is RUNNING [DG:task-lifecycle].
-		e.setStatus(t, taskActivating)
-		e.registerTargets(t)
-		e.registerInstances(t)
-	}
+	e.activate(t)
 	e.setStatus(t, taskRunning)
 	e.scheduleSpotInterruption(t)
 	for _, c := range t.containers {
@@ -172,6 +166,16 @@ func (e *ECS) run(t *task) {
 		case w.runFor > 0:
 			e.after(t, w.runFor, "container exited", func() { e.containerExited(t, c, w.exitCode) })
 		}
+	}
+}
+
+// activate registers a starting task with its service's target groups and
+// Cloud Map services: ACTIVATING, before RUNNING [DG:task-lifecycle].
+func (e *ECS) activate(t *task) {
+	if e.activates(t) {
+		e.setStatus(t, taskActivating)
+		e.registerTargets(t)
+		e.registerInstances(t)
 	}
 }
 
@@ -214,7 +218,17 @@ func (e *ECS) containerEnded(t *task, c *container, x exit) {
 // stop timeout, SIGKILL [API:StopTask]; then DEPROVISIONING for awsvpc
 // tasks, then STOPPED [DG:task-lifecycle].
 func (e *ECS) stopTask(t *task, code, reason string) {
-	if t.stoppingAt != nil || !t.active() || t.lastStatus == taskDeactivating {
+	if t.stoppingAt != nil || !t.active() {
+		return
+	}
+	hostGone := t.instance != nil && e.instanceByEC2[t.instance.ec2ID] == nil
+	if t.lastStatus == taskDeactivating {
+		if hostGone {
+			// The host went away while the targets drained: nothing is
+			// left to wait for.
+			t.stopCode, t.stoppedReason = code, reason
+			e.beginStopping(t)
+		}
 		return
 	}
 	t.desiredStatus = taskStopped
@@ -223,7 +237,6 @@ func (e *ECS) stopTask(t *task, code, reason string) {
 		t.stoppedReason = reason
 	}
 	e.deregisterInstances(t)
-	hostGone := t.instance != nil && e.instanceByEC2[t.instance.ec2ID] == nil
 	if e.deregisterTargets(t) && !hostGone {
 		// Reference 13: the task stays DEACTIVATING until its targets have
 		// drained for the deregistration delay (targetHealthChanged goes on).

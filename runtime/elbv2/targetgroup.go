@@ -444,6 +444,13 @@ func (e *ELBv2) DeleteTargetGroup(in *DeleteTargetGroupInput) (*DeleteTargetGrou
 		t.stopTimers()
 	}
 	e.tgs = slices.DeleteFunc(e.tgs, func(x *targetGroup) bool { return x == tg })
+	// Its targets are gone with it, draining ones too: say so, as when a
+	// target's draining ends, so that ECS does not wait for them.
+	for _, t := range tg.targets {
+		for _, fn := range e.hooks {
+			fn(tg.arn, t.id, t.port, StateUnused, ReasonNotRegistered)
+		}
+	}
 	delete(e.traffic.tgRates, tg.arn)
 	e.sim.Recordf("elbv2", "TargetGroupDeleted", tg.arn, "target group %s deleted", tg.name)
 	return &DeleteTargetGroupOutput{}, nil
