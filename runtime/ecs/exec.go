@@ -1,7 +1,6 @@
 package ecs
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -160,77 +159,14 @@ func (e *ECS) runInContainer(t *task, c *container, command string) {
 	}
 }
 
-// parseStress reads the stress tool's options: -c/--cpu N, -m/--vm N,
-// --vm-bytes B (default 256M, suffixes B K M G), -t/--timeout N (suffixes
-// s m h d y; none: until the task stops); -i/--io, -d/--hdd and their
-// friends are accepted and ignored.
+// parseStress reads a stress command line (cmdline.ParseStress) as the
+// load it puts on the container.
 func parseStress(args []string) (p stressProcess, timeout time.Duration, ok bool) {
-	vm, vmBytes := 0, 256.0 // MiB; stress's default --vm-bytes is 256M
-	for i := 0; i < len(args); i++ {
-		opt, val, inline := strings.Cut(args[i], "=")
-		value := func() string {
-			if inline {
-				return val
-			}
-			if i+1 < len(args) {
-				i++
-				return args[i]
-			}
-			return ""
-		}
-		var err error
-		switch opt {
-		case "-c", "--cpu":
-			p.cpuWorkers, err = strconv.Atoi(value())
-		case "-m", "--vm":
-			vm, err = strconv.Atoi(value())
-		case "--vm-bytes":
-			b, good := parseBytes(value())
-			if !good {
-				return p, 0, false
-			}
-			vmBytes = b
-		case "-t", "--timeout":
-			v := value()
-			years := strings.HasSuffix(v, "y")
-			d, good := cmdline.Seconds(strings.TrimSuffix(v, "y"))
-			if !good {
-				return p, 0, false
-			}
-			if years {
-				d *= 365
-			}
-			timeout = d
-		case "-i", "--io", "-d", "--hdd", "--hdd-bytes", "--backoff", "--vm-stride", "--vm-hang":
-			value()
-		case "-v", "--verbose", "-q", "--quiet", "-n", "--dry-run", "--vm-keep":
-		default:
-			return p, 0, false
-		}
-		if err != nil {
-			return p, 0, false
-		}
+	s, err := cmdline.ParseStress(args)
+	if err != nil {
+		return p, 0, false
 	}
-	p.memoryMiB = float64(vm) * vmBytes
-	return p, timeout, true
-}
-
-// parseBytes reads a size in stress's notation, in MiB.
-func parseBytes(s string) (float64, bool) {
-	unit := 1.0 / (1024 * 1024)
-	switch {
-	case strings.HasSuffix(s, "G") || strings.HasSuffix(s, "g"):
-		s, unit = s[:len(s)-1], 1024
-	case strings.HasSuffix(s, "M") || strings.HasSuffix(s, "m"):
-		s, unit = s[:len(s)-1], 1
-	case strings.HasSuffix(s, "K") || strings.HasSuffix(s, "k"):
-		s, unit = s[:len(s)-1], 1.0/1024
-	case strings.HasSuffix(s, "B") || strings.HasSuffix(s, "b"):
-		s = s[:len(s)-1]
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 {
-		return 0, false
-	}
-	return f * unit, true
+	p.cpuWorkers = s.CPU
+	p.memoryMiB = float64(s.VM) * float64(s.VMBytes) / (1 << 20)
+	return p, s.Timeout, true
 }

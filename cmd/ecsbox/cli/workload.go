@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -208,49 +207,12 @@ func sigName(s os.Signal) string {
 // stressWorkload burns CPU and holds memory as the stress tool does, with
 // its options and its messages (stress 1.0.4).
 func stressWorkload(args []string, stdout, stderr io.Writer) int {
-	cpu, vm, vmBytes, timeout := 0, 0, int64(256<<20), time.Duration(0)
-	for i := 0; i < len(args); i++ {
-		opt, val, inline := strings.Cut(args[i], "=")
-		value := func() string {
-			if inline {
-				return val
-			}
-			if i+1 < len(args) {
-				i++
-				return args[i]
-			}
-			return ""
-		}
-		var err error
-		switch opt {
-		case "-c", "--cpu":
-			cpu, err = strconv.Atoi(value())
-		case "-m", "--vm":
-			vm, err = strconv.Atoi(value())
-		case "--vm-bytes":
-			vmBytes, err = stressBytes(value())
-		case "-t", "--timeout":
-			v := value()
-			years := strings.HasSuffix(v, "y")
-			d, ok := cmdline.Seconds(strings.TrimSuffix(v, "y"))
-			if !ok {
-				err = errors.New("invalid timeout")
-			}
-			if years {
-				d *= 365
-			}
-			timeout = d
-		case "-i", "--io", "-d", "--hdd", "--hdd-bytes", "--backoff", "--vm-stride", "--vm-hang":
-			value()
-		case "-v", "--verbose", "-q", "--quiet", "-n", "--dry-run", "--vm-keep":
-		default:
-			err = fmt.Errorf("unrecognized option: %s", args[i])
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "stress: FAIL: [%d] %v\n", os.Getpid(), err)
-			return 1
-		}
+	opts, err := cmdline.ParseStress(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "stress: FAIL: [%d] %v\n", os.Getpid(), err)
+		return 1
 	}
+	cpu, vm, vmBytes, timeout := opts.CPU, opts.VM, opts.VMBytes, opts.Timeout
 	pid := os.Getpid()
 	fmt.Fprintf(stdout, "stress: info: [%d] dispatching hogs: %d cpu, 0 io, %d vm, 0 hdd\n", pid, cpu, vm)
 	start := time.Now()
@@ -289,26 +251,6 @@ func stressWorkload(args []string, stdout, stderr io.Writer) int {
 	case <-sig:
 		return 143
 	}
-}
-
-// stressBytes reads --vm-bytes: a number with an optional B, K, M or G.
-func stressBytes(s string) (int64, error) {
-	unit := int64(1)
-	switch {
-	case strings.HasSuffix(s, "G") || strings.HasSuffix(s, "g"):
-		s, unit = s[:len(s)-1], 1<<30
-	case strings.HasSuffix(s, "M") || strings.HasSuffix(s, "m"):
-		s, unit = s[:len(s)-1], 1<<20
-	case strings.HasSuffix(s, "K") || strings.HasSuffix(s, "k"):
-		s, unit = s[:len(s)-1], 1<<10
-	case strings.HasSuffix(s, "B") || strings.HasSuffix(s, "b"):
-		s = s[:len(s)-1]
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("invalid --vm-bytes %q", s)
-	}
-	return n * unit, nil
 }
 
 // killWorkload is kill [-SIGNAL] PID...
