@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"reflect"
 	"sort"
-	"strings"
 	gotime "time"
 
 	"go.starlark.net/lib/time"
@@ -112,8 +111,8 @@ func fromGo(v reflect.Value) starlark.Value {
 		t := v.Type()
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
-			name := jsonName(f)
-			if name == "" || v.Field(i).IsZero() && omitsZero(f) {
+			name := awsmodel.MemberName(f)
+			if name == "" || v.Field(i).IsZero() && awsmodel.OmitsZero(f) {
 				continue
 			}
 			d.SetKey(starlark.String(name), fromGo(v.Field(i)))
@@ -148,33 +147,6 @@ func fromGo(v reflect.Value) starlark.Value {
 		return starlark.Float(v.Float())
 	}
 	panic(fmt.Sprintf("builtins: cannot convert %s to Starlark", v.Type()))
-}
-
-func jsonName(f reflect.StructField) string {
-	if !f.IsExported() {
-		return ""
-	}
-	tag := f.Tag.Get("json")
-	if tag == "-" {
-		return ""
-	}
-	name, _, _ := strings.Cut(tag, ",")
-	if name == "" {
-		return f.Name
-	}
-	return name
-}
-
-func omitsZero(f reflect.StructField) bool {
-	_, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-	for opts != "" {
-		var opt string
-		opt, opts, _ = strings.Cut(opts, ",")
-		if opt == "omitzero" || opt == "omitempty" {
-			return true
-		}
-	}
-	return false
 }
 
 // fromGoValue converts any Go value of the runtime's API shapes.

@@ -3,7 +3,6 @@ package endpoint
 import (
 	"reflect"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -41,7 +40,7 @@ func fields(t reflect.Type, shape *awsmodel.Shape) []field {
 	byName := map[string]reflect.StructField{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if name := jsonName(f); name != "" {
+		if name := awsmodel.MemberName(f); name != "" {
 			byName[name] = f
 		}
 	}
@@ -52,7 +51,7 @@ func fields(t reflect.Type, shape *awsmodel.Shape) []field {
 		if !ok {
 			continue
 		}
-		plan = append(plan, field{member: mem, index: f.Index[0], omit: omitsZero(f)})
+		plan = append(plan, field{member: mem, index: f.Index[0], omit: awsmodel.OmitsZero(f)})
 	}
 	p, _ := plans.LoadOrStore(key, plan)
 	return p.([]field)
@@ -103,29 +102,4 @@ func sortedMapKeys(v reflect.Value) []reflect.Value {
 	keys := v.MapKeys()
 	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
 	return keys
-}
-
-func jsonName(f reflect.StructField) string {
-	if !f.IsExported() {
-		return ""
-	}
-	tag := f.Tag.Get("json")
-	if tag == "-" {
-		return ""
-	}
-	name, _, _ := strings.Cut(tag, ",")
-	if name == "" {
-		return f.Name
-	}
-	return name
-}
-
-func omitsZero(f reflect.StructField) bool {
-	_, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-	for _, opt := range strings.Split(opts, ",") {
-		if opt == "omitzero" || opt == "omitempty" {
-			return true
-		}
-	}
-	return false
 }
