@@ -280,17 +280,9 @@ func (a *AutoScaling) ExecutePolicy(in *ExecutePolicyType) (*struct{}, error) {
 	if in == nil {
 		in = &ExecutePolicyType{}
 	}
-	name := aws.ToString(in.PolicyName)
-	p := a.policyByARN[name]
-	if p == nil {
-		g, err := a.group(in.AutoScalingGroupName)
-		if err != nil {
-			return nil, err
-		}
-		p = g.policies[name]
-	}
-	if p == nil {
-		return nil, validation("Policy not found: %s", name)
+	p, err := a.policyRef(in.AutoScalingGroupName, in.PolicyName)
+	if err != nil {
+		return nil, err
 	}
 	// text not verified
 	cause := fmt.Sprintf("At %s a user request executed policy %s", stamp(a.now()), p.name)

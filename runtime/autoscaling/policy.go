@@ -450,17 +450,9 @@ func (a *AutoScaling) DeletePolicy(in *DeletePolicyType) (*struct{}, error) {
 	if in == nil {
 		in = &DeletePolicyType{}
 	}
-	name := aws.ToString(in.PolicyName)
-	p := a.policyByARN[name]
-	if p == nil {
-		g, err := a.group(in.AutoScalingGroupName)
-		if err != nil {
-			return nil, err
-		}
-		p = g.policies[name]
-	}
-	if p == nil {
-		return nil, validation("Policy not found: %s", name)
+	p, err := a.policyRef(in.AutoScalingGroupName, in.PolicyName)
+	if err != nil {
+		return nil, err
 	}
 	a.deletePolicy(p)
 	return nil, nil
@@ -482,4 +474,22 @@ func fmtNum(f float64) string {
 		return fmt.Sprintf("%d", int64(f))
 	}
 	return fmt.Sprintf("%.3g", f)
+}
+
+// policyRef finds a policy by ARN, or by name in the group, as
+// DeletePolicy and ExecutePolicy take it; an unknown one is refused (text
+// not verified).
+func (a *AutoScaling) policyRef(group, policyName *string) (*policy, error) {
+	name := aws.ToString(policyName)
+	if p := a.policyByARN[name]; p != nil {
+		return p, nil
+	}
+	g, err := a.group(group)
+	if err != nil {
+		return nil, err
+	}
+	if p := g.policies[name]; p != nil {
+		return p, nil
+	}
+	return nil, validation("Policy not found: %s", name)
 }
