@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -201,33 +202,50 @@ func TestDeploymentWaitsForHealthyTargets(t *testing.T) {
 	}
 }
 
-// A stopping task stays DEACTIVATING while its target drains for the
-// deregistration delay, then stops.
+// A stopping task waits while its target drains for the deregistration
+// delay, then stops. With one target group it stays RUNNING (desired
+// STOPPED) meanwhile; with several it is DEACTIVATING (reference 4.1).
 func TestDeregistrationDelay(t *testing.T) {
-	a := newALBAccount(t, "instance")
-	a.openEphemeral()
-	a.must(a.c.ELBv2.ModifyTargetGroupAttributes(&elbv2.ModifyTargetGroupAttributesInput{TargetGroupArn: aws.String(a.tgArn),
-		Attributes: []elbv2.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String("60")}}}))
-	a.service("bridge", 1)
-	advance(t, a.c, 5*time.Minute)
-	list, err := a.c.ECS.ListTasks(&ecs.ListTasksRequest{Cluster: aws.String("demo")})
-	a.must(list, err)
-	a.must(a.c.ECS.StopTask(&ecs.StopTaskRequest{Cluster: aws.String("demo"), Task: aws.String(list.TaskArns[0])}))
-	status := func() string {
-		d, err := a.c.ECS.DescribeTasks(&ecs.DescribeTasksRequest{Cluster: aws.String("demo"), Tasks: list.TaskArns})
-		a.must(d, err)
-		return aws.ToString(d.Tasks[0].LastStatus)
-	}
-	advance(t, a.c, 50*time.Second)
-	if got := status(); got != "DEACTIVATING" {
-		t.Fatalf("50 s into a 60 s deregistration delay the task is %s", got)
-	}
-	if got := a.health(); got["draining"] != 1 {
-		t.Errorf("target health %v, want one draining", got)
-	}
-	advance(t, a.c, 20*time.Second)
-	if got := status(); got != "STOPPED" {
-		t.Errorf("after the delay the task is %s", got)
+	for _, groups := range []int{1, 2} {
+		t.Run(fmt.Sprint(groups, " target groups"), func(t *testing.T) {
+			a := newALBAccount(t, "instance")
+			a.openEphemeral()
+			lbs := []ecs.LoadBalancer{{TargetGroupArn: aws.String(a.tgArn), ContainerName: aws.String("web"), ContainerPort: aws.Int(80)}}
+			if groups == 2 {
+				tg, err := a.c.ELBv2.CreateTargetGroup(&elbv2.CreateTargetGroupInput{Name: aws.String("other"), Protocol: aws.String("HTTP"), Port: aws.Int(80),
+					VpcId: aws.String(a.c.EC2.DefaultSubnets()[0].VPCID)})
+				a.must(tg, err)
+				a.must(a.c.ELBv2.CreateListener(&elbv2.CreateListenerInput{LoadBalancerArn: aws.String(a.lbArn), Protocol: aws.String("HTTP"), Port: aws.Int(8080),
+					DefaultActions: []elbv2.Action{{Type: aws.String("forward"), TargetGroupArn: tg.TargetGroups[0].TargetGroupArn}}}))
+				lbs = append(lbs, ecs.LoadBalancer{TargetGroupArn: tg.TargetGroups[0].TargetGroupArn, ContainerName: aws.String("web"), ContainerPort: aws.Int(80)})
+			}
+			for _, lb := range lbs {
+				a.must(a.c.ELBv2.ModifyTargetGroupAttributes(&elbv2.ModifyTargetGroupAttributesInput{TargetGroupArn: lb.TargetGroupArn,
+					Attributes: []elbv2.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String("60")}}}))
+			}
+			a.service("bridge", 1, func(in *ecs.CreateServiceRequest) { in.LoadBalancers = lbs })
+			advance(t, a.c, 5*time.Minute)
+			list, err := a.c.ECS.ListTasks(&ecs.ListTasksRequest{Cluster: aws.String("demo")})
+			a.must(list, err)
+			a.must(a.c.ECS.StopTask(&ecs.StopTaskRequest{Cluster: aws.String("demo"), Task: aws.String(list.TaskArns[0])}))
+			status := func() string {
+				d, err := a.c.ECS.DescribeTasks(&ecs.DescribeTasksRequest{Cluster: aws.String("demo"), Tasks: list.TaskArns})
+				a.must(d, err)
+				return aws.ToString(d.Tasks[0].LastStatus) + "/" + aws.ToString(d.Tasks[0].DesiredStatus)
+			}
+			want := map[int]string{1: "RUNNING/STOPPED", 2: "DEACTIVATING/STOPPED"}[groups]
+			advance(t, a.c, 50*time.Second)
+			if got := status(); got != want {
+				t.Fatalf("50 s into a 60 s deregistration delay the task is %s, want %s", got, want)
+			}
+			if got := a.health(); got["draining"] != 1 {
+				t.Errorf("target health %v, want one draining", got)
+			}
+			advance(t, a.c, 20*time.Second)
+			if got := status(); got != "STOPPED/STOPPED" {
+				t.Errorf("after the delay the task is %s", got)
+			}
+		})
 	}
 }
 

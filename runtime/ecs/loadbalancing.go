@@ -220,7 +220,7 @@ func (e *ECS) targetHealthChanged(tgArn, id string, port int, state, reason stri
 	switch {
 	case reason == elbv2.ReasonNotRegistered:
 		e.forgetDrained(t)
-		if t.lastStatus == taskDeactivating && len(t.targets) == 0 {
+		if t.draining && len(t.targets) == 0 {
 			e.beginStopping(t)
 		}
 	case state == elbv2.StateHealthy && t.service != nil:

@@ -13,7 +13,7 @@ import (
 
 // Task lastStatus values, in lifecycle order [DG:task-lifecycle].
 // ACTIVATING and DEACTIVATING appear only with Cloud Map or several target
-// groups [CR#1039], which the services and load balancing work add.
+// groups [CR#1039] (showsActivation).
 const (
 	taskProvisioning   = "PROVISIONING"
 	taskPending        = "PENDING"
@@ -95,6 +95,8 @@ type task struct {
 	// (service_registries.go).
 	targets    []*lbTarget
 	registries []string
+	// draining: the task is stopping and waits for its targets to drain.
+	draining bool
 
 	// explanation says how placement chose the task's instance.
 	explanation string

@@ -172,11 +172,22 @@ func (e *ECS) run(t *task) {
 // activate registers a starting task with its service's target groups and
 // Cloud Map services: ACTIVATING, before RUNNING [DG:task-lifecycle].
 func (e *ECS) activate(t *task) {
-	if e.activates(t) {
-		e.setStatus(t, taskActivating)
-		e.registerTargets(t)
-		e.registerInstances(t)
+	if !e.activates(t) {
+		return
 	}
+	if showsActivation(t) {
+		e.setStatus(t, taskActivating)
+	}
+	e.registerTargets(t)
+	e.registerInstances(t)
+}
+
+// showsActivation reports whether a task's lastStatus shows ACTIVATING and
+// DEACTIVATING: with Cloud Map or several target groups, never with a
+// single target group (reference 4.1, [CR#1039]).
+func showsActivation(t *task) bool {
+	s := t.service
+	return s != nil && (len(s.lbs) > 1 || len(s.registries) > 0)
 }
 
 // containerExited records the exit of a container whose process ended by
@@ -212,9 +223,10 @@ func (e *ECS) containerEnded(t *task, c *container, x exit) {
 	// has an essential container (RegisterTaskDefinition insists).
 }
 
-// stopTask stops a task: desiredStatus STOPPED; DEACTIVATING while its
-// load balancer targets drain and its Cloud Map instances are removed;
-// then STOPPING, where each running container gets SIGTERM and, after its
+// stopTask stops a task: desiredStatus STOPPED; its Cloud Map instances
+// removed and its load balancer targets drained for the deregistration
+// delay (DEACTIVATING with several target groups or Cloud Map, else still
+// RUNNING, reference 4.1); then STOPPING, where each running container gets SIGTERM and, after its
 // stop timeout, SIGKILL [API:StopTask]; then DEPROVISIONING for awsvpc
 // tasks, then STOPPED [DG:task-lifecycle].
 func (e *ECS) stopTask(t *task, code, reason string) {
@@ -222,7 +234,7 @@ func (e *ECS) stopTask(t *task, code, reason string) {
 		return
 	}
 	hostGone := t.instance != nil && e.instanceByEC2[t.instance.ec2ID] == nil
-	if t.lastStatus == taskDeactivating {
+	if t.draining {
 		if hostGone {
 			// The host went away while the targets drained: nothing is
 			// left to wait for.
@@ -238,9 +250,16 @@ func (e *ECS) stopTask(t *task, code, reason string) {
 	}
 	e.deregisterInstances(t)
 	if e.deregisterTargets(t) && !hostGone {
-		// Reference 13: the task stays DEACTIVATING until its targets have
-		// drained for the deregistration delay (targetHealthChanged goes on).
-		e.setStatus(t, taskDeactivating)
+		// Reference 13: the task waits until its targets have drained for
+		// the deregistration delay (targetHealthChanged goes on).
+		t.draining = true
+		if showsActivation(t) {
+			e.setStatus(t, taskDeactivating)
+		} else {
+			t.version++
+			e.sim.Recordf("ecs", "TaskDraining", t.arn, "task %s (%s) is RUNNING with desiredStatus STOPPED while its target drains", t.id, familyRevision(t.def))
+			e.scheduleReconcile(t.service, 0) // it no longer counts as running
+		}
 		return
 	}
 	e.beginStopping(t)
