@@ -147,19 +147,7 @@ func (d *Docker) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	d.untagMirrors(ctx)
-	ours := func(labels map[string]string) bool { return labels[LabelRun] == d.runID }
-	var err error
-	for try := 0; try < 30; try++ {
-		// A removal the daemon is still doing (one a cancelled background
-		// removal asked for) makes ours fail ("removal of container ... is
-		// already in progress") and keeps the container listed until it
-		// ends: go on until a pass finds nothing of ours left.
-		var n int
-		if n, err = removeLabelled(ctx, d.cli, ours); err == nil && n == 0 {
-			break
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
+	_, err := removeUntilGone(ctx, d.cli, func(labels map[string]string) bool { return labels[LabelRun] == d.runID })
 	if cerr := d.cli.Close(); err == nil {
 		err = cerr
 	}
@@ -181,7 +169,7 @@ func (d *Docker) goBackground(fn func()) {
 // many objects it removed.
 func Prune(ctx context.Context, cli *client.Client, all bool) (int, error) {
 	host, _ := os.Hostname()
-	return removeLabelled(ctx, cli, func(labels map[string]string) bool {
+	return removeUntilGone(ctx, cli, func(labels map[string]string) bool {
 		if labels[LabelRun] == "" {
 			return false
 		}
@@ -200,6 +188,27 @@ func processRuns(pid int) bool {
 	}
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// removeUntilGone removes what match holds for until a pass finds nothing
+// left, for up to 9 s, and returns how much it removed. A removal the
+// daemon is still doing (one a cancelled request or a killed run asked
+// for) makes a pass fail ("removal of container ... is already in
+// progress") and keeps the object listed until it ends, and a create a
+// killed run sent may still land.
+func removeUntilGone(ctx context.Context, cli *client.Client, match func(map[string]string) bool) (int, error) {
+	total := 0
+	var err error
+	for try := 0; try < 30; try++ {
+		var n int
+		n, err = removeLabelled(ctx, cli, match)
+		total += n
+		if err == nil && n == 0 {
+			break
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	return total, err
 }
 
 // removeLabelled removes the containers, then the networks, then the
